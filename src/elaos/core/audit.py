@@ -1,0 +1,134 @@
+"""The audit chain: one append-only table in which each row carries the SHA-256 of its content and of the
+row before it, plus a one-row head holding the last sequence number and hash. Editing, inserting or deleting
+a row breaks the chain at that row, which `audit_verify` finds.
+
+Rows are written inside the caller's transaction, so an audit row exists exactly when the change it records
+was committed.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from elaos.core.models import AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+
+def _content_hash(
+    *,
+    seq: int,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    data: Any,
+    prev_hash: str,
+) -> str:
+    payload = json.dumps(
+        [seq, at, actor_id, action, object_type, object_id, data, prev_hash],
+        cls=DjangoJSONEncoder,
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _row_hash(event: AuditEvent) -> str:
+    return _content_hash(
+        seq=event.seq,
+        at=event.at.isoformat(),
+        actor_id=event.actor_id,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        data=event.data,
+        prev_hash=event.prev_hash,
+    )
+
+
+def audit_record(
+    *, actor: Any = None, action: str, obj: models.Model | None = None, data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the transaction that makes the change."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "audit_record must be called inside transaction.atomic() with the change it records"
+        )
+    # Locking the head row serialises appends (PostgreSQL row lock; SQLite's IMMEDIATE transaction holds
+    # the database write lock already).
+    AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    # Round-trip through JSON so the hash is computed over exactly what the database will return.
+    clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    event = AuditEvent(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None)
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
+        data=clean_data,
+        prev_hash=head.hash,
+    )
+    event.hash = _row_hash(event)
+    event.save(force_insert=True)
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+def audit_verify_chain(batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
+    """Walk the whole chain in order; return how many rows were checked and the first break, if any."""
+    expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    for event in _iterate(batch_size):
+        if event.seq != expected_seq:
+            return checked, ChainBreak(
+                expected_seq, f"row {expected_seq} is missing (next row is {event.seq})"
+            )
+        if event.prev_hash != expected_prev:
+            return checked, ChainBreak(event.seq, "previous-hash link does not match the row before it")
+        if _row_hash(event) != event.hash:
+            return checked, ChainBreak(event.seq, "content does not match its hash (row was edited)")
+        expected_prev, expected_seq, checked = event.hash, event.seq + 1, checked + 1
+    # Removing rows from the end leaves a valid chain; the head row records where the chain really ends.
+    head = AuditHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_seq != expected_seq - 1 or head_hash != expected_prev:
+        return checked, ChainBreak(
+            expected_seq, f"chain ends at row {expected_seq - 1} but its head says {head_seq}"
+        )
+    return checked, None
+
+
+def _iterate(batch_size: int) -> Iterator[AuditEvent]:
+    last_seq = 0
+    with transaction.atomic():
+        while True:
+            batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+            if not batch:
+                return
+            yield from batch
+            last_seq = batch[-1].seq
+
+
+def audit_events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(getattr(obj, "public_id", None) or obj.pk)
+    )
