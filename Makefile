@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export PYTHONPATH := src
+export PYTHONPATH := $(CURDIR)/src:$(CURDIR)
 export DJANGO_SETTINGS_MODULE ?= elaos.settings
 
 .PHONY: run dev test e2e bench install migrate messages compilemessages demo lint fmt check-lao clean
@@ -46,10 +46,12 @@ e2e: compilemessages
 bench: compilemessages
 	$(PY) -m benchmarks
 
+## make messages: bring the Lao catalogue up to date with the code (needs GNU gettext)
 messages: install
-	cd src/elaos && ../../$(PY) -m django makemessages -l lo --no-obsolete --ignore '.venv' -v 0
+	cd src/elaos && $(CURDIR)/$(PY) -m django makemessages -l lo --no-obsolete --no-location --no-wrap -v 0
 
-check-lao:
+## make check-lao: fails if any message in the code has no Lao translation
+check-lao: messages
 	$(PY) -m elaos.core.check_catalogue src/elaos/locale/lo/LC_MESSAGES/django.po
 
 lint: install

@@ -1,14 +1,39 @@
-"""The JSON API root: each app's router is mounted under /api/v1/."""
+"""The JSON API root: each app's router is mounted under /api/v1/.
 
+Errors have one shape everywhere: {"code": <stable machine code>, "message": <text in the request's language>}
+(Accept-Language: lo or en), plus "errors" with field details for invalid input."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 
 from elaos.accounts.api import router as accounts_router
 
 api = NinjaAPI(
     title="e-Laos API",
     version="1",
-    description="The public and agency API of e-Laos. Errors carry a stable `code` and a message in the "
+    description="The public and agency API of e-Laos. Errors carry a stable `code` and a `message` in the "
     "request's language (Accept-Language: lo or en).",
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "unauthenticated", "message": _("Sign in first.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": _("Some fields are not valid."), "errors": exc.errors},
+        status=422,
+    )

@@ -3,6 +3,8 @@
 import base64
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -21,6 +23,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from elaos.accounts import forms, services
+from elaos.accounts.backends import login_identifier
 from elaos.accounts.models import User
 from elaos.accounts.phone import display_phone
 
@@ -110,15 +113,14 @@ def code(request: HttpRequest) -> HttpResponse:
             request, phone=phone, code=form.cleaned_data["code"], signup=request.session.get(SESSION_SIGNUP)
         )
         if user is not None:
+            axes_reset(username=login_identifier(request, {"phone": phone}))
             request.session.pop(SESSION_PHONE, None)
             request.session.pop(SESSION_SIGNUP, None)
             return _sign_in(request, user)
         if getattr(request, "axes_locked_out", False):
             form.add_error(None, _locked_message())
         else:
-            form.add_error(
-                "code", _("This code is wrong or has expired. Check the SMS, or ask for a new code.")
-            )
+            form.add_error("code", _("This code is wrong or has expired. Check the SMS, or ask for a new code."))
     context = {"form": form, "phone": display_phone(phone)}
     return render(request, "accounts/code.html", context, status=400 if form.errors else 200)
 
@@ -139,9 +141,7 @@ def code_resend(request: HttpRequest) -> HttpResponse:
 def sign_in_email(request: HttpRequest) -> HttpResponse:
     form = forms.EmailSignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["email"], password=form.cleaned_data["password"]
-        )
+        user = authenticate(request, username=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if user is not None:
             return _sign_in(request, user)
         if getattr(request, "axes_locked_out", False):
@@ -220,15 +220,13 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     form = forms.TokenForm(request.POST or None)
     credentials = {"username": f"second-factor:{user.public_id}"}
     if request.method == "POST" and form.is_valid():
-        from axes.handlers.proxy import AxesProxyHandler
-
         if not AxesProxyHandler.is_allowed(request, credentials):
             form.add_error(None, _locked_message())
             return render(request, "accounts/second_factor.html", {"form": form}, status=429)
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            AxesProxyHandler.user_logged_in(sender=User, request=request, user=user)
+            axes_reset(username=login_identifier(request, credentials))
             return redirect(_safe_next(request, reverse("agencies:backoffice")))
         user_login_failed.send(sender=User, credentials=credentials, request=request)
         form.add_error("token", _("This code is wrong. Codes change every 30 seconds; try the newest one."))
@@ -246,9 +244,7 @@ def _enrol(request: HttpRequest, user: User) -> HttpResponse:
             otp_login(request, device)
             request.session[SESSION_RECOVERY] = codes
             return redirect("accounts:recovery_codes")
-        form.add_error(
-            "token", _("This code is wrong. Check the time on your phone and try the newest code.")
-        )
+        form.add_error("token", _("This code is wrong. Check the time on your phone and try the newest code."))
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,

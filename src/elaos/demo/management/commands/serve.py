@@ -10,6 +10,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# One JSON object per request, with the request id the app put in X-Request-ID.
+ACCESS_LOG_JSON = (
+    '{"time": "%(t)s", "logger": "access", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
+    '"bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
+)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
 
 class Command(BaseCommand):
     help = "Run the web server and a background task worker together until interrupted."
@@ -41,6 +51,8 @@ class Command(BaseCommand):
                 "gthread",
                 "--access-logfile",
                 "-",
+                "--access-logformat",
+                ACCESS_LOG_JSON,
                 "--graceful-timeout",
                 "20",
             ]
@@ -55,6 +67,8 @@ class Command(BaseCommand):
             "--no-reload",
         ]
         self.print_banner(host, port)
+        # Stop both children on SIGTERM too, not only on Ctrl+C.
+        signal.signal(signal.SIGTERM, _interrupt)
         procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]  # noqa: S603
         try:
             while all(p.poll() is None for p in procs):
