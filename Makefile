@@ -5,7 +5,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONPATH := $(CURDIR)/src:$(CURDIR)
-export DJANGO_SETTINGS_MODULE ?= elaos.settings
 
 .PHONY: run dev test e2e bench install migrate messages compilemessages demo lint fmt check-lao clean
 
@@ -41,10 +40,12 @@ test: compilemessages
 ## make e2e: browser tests in Debian's Chromium with axe-core
 e2e: compilemessages
 	$(PY) manage.py collectstatic --no-input -v 0
-	$(PY) -m pytest -q -m e2e e2e
+	$(PY) -m pytest -q -m e2e --ds=elaos.settings_test e2e
 
-bench: compilemessages
-	$(PY) -m benchmarks
+## make bench: benchmarks, one JSON object per line on stdout (make's own output goes to stderr)
+bench:
+	@$(MAKE) --no-print-directory compilemessages >&2
+	@$(PY) -m benchmarks
 
 ## make messages: bring the Lao catalogue up to date with the code (needs GNU gettext)
 messages: install

@@ -8,6 +8,8 @@ from elaos.accounts.models import User
 from elaos.agencies.models import Organisation, Role, RoleAssignment
 from elaos.core.models import District, Province
 
+STAFF_PASSWORD = "correct horse battery staple"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -35,7 +37,12 @@ class StaffFactory(UserFactory):
     phone = None
     email = factory.Sequence(lambda n: f"staff{n}@gov.la")
     is_staff = True
-    password = "correct horse battery staple"
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or STAFF_PASSWORD)
+        if create:
+            self.save()
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -84,9 +91,7 @@ def ministry(db: None) -> Organisation:
 
 
 @pytest.fixture
-def district_office(
-    db: None, ministry: Organisation, vientiane: Province, chanthabouly: District
-) -> Organisation:
+def district_office(db: None, ministry: Organisation, vientiane: Province, chanthabouly: District) -> Organisation:
     provincial = OrganisationFactory(
         code="molsw-vte", kind=Organisation.Kind.PROVINCIAL_DEPARTMENT, parent=ministry, province=vientiane
     )
@@ -103,9 +108,7 @@ def district_office(
 def officer(db: None, district_office: Organisation) -> User:
     """A reviewer in one district office, with a confirmed authenticator."""
     user = StaffFactory(email="officer@gov.la", given_name_latin="Bounmy")
-    RoleAssignment.objects.create(
-        user=user, organisation=district_office, role=Role.objects.get(code="reviewer")
-    )
+    RoleAssignment.objects.create(user=user, organisation=district_office, role=Role.objects.get(code="reviewer"))
     confirmed_totp(user)
     return user
 
@@ -118,3 +121,100 @@ def verified_officer_client(client, officer: User):  # type: ignore[no-untyped-d
     response = client.post("/accounts/second-factor/", {"token": totp_now(device)})
     assert response.status_code == 302, response.content
     return client
+
+
+@pytest.fixture
+def sms_code():  # type: ignore[no-untyped-def]
+    """Reads the newest sign-in code sent to a number, from the local SMS outbox."""
+    import re
+
+    from elaos.notifications.models import Message
+
+    def read(phone: str) -> str:
+        message = Message.objects.filter(channel=Message.Channel.SMS, to=phone).first()
+        assert message is not None, f"no SMS to {phone} in the outbox"
+        found = re.search(r"(?<!\d)\d{6}(?!\d)", message.body)
+        assert found, message.body
+        return found.group()
+
+    return read
+
+
+class SmsGateway:
+    """A real HTTP server on 127.0.0.1 answering like Kannel's `sendsms`; it records each request's query string.
+    Replies are served in order, the last one repeating."""
+
+    def __init__(self) -> None:
+        import http.server
+        from urllib.parse import urlsplit
+
+        self.queries: list[str] = []
+        self.replies: list[tuple[int, str]] = [(202, "0: Accepted for delivery")]
+        gateway = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                gateway.queries.append(urlsplit(self.path).query)
+                status, text = gateway.replies.pop(0) if len(gateway.replies) > 1 else gateway.replies[0]
+                body = text.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/sendsms"
+
+    def answer(self, *replies: tuple[int, str]) -> None:
+        self.replies = list(replies)
+
+    @property
+    def params(self) -> list[dict[str, str]]:
+        from urllib.parse import parse_qsl
+
+        return [dict(parse_qsl(q, keep_blank_values=True)) for q in self.queries]
+
+
+@pytest.fixture
+def sms_gateway():  # type: ignore[no-untyped-def]
+    """SMS goes through the Kannel adapter to a local gateway that accepts everything unless told otherwise."""
+    import threading
+
+    from django.test import override_settings
+
+    gateway = SmsGateway()
+    thread = threading.Thread(target=gateway.server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        with override_settings(NOTIFY_SMS_BACKEND="kannel", SMS_GATEWAY_URL=gateway.url):
+            yield gateway
+    finally:
+        gateway.server.shutdown()
+        gateway.server.server_close()
+        thread.join()
+
+
+def run_task_worker() -> None:
+    """Run the real database task worker until no task is ready (`manage.py db_worker --batch`), then put back
+    the signal handlers and log levels it changes for the process."""
+    import logging
+    import signal
+
+    from django.core.management import call_command
+
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = {s: signal.getsignal(s) for s in signals}
+    loggers = {name: logging.getLogger(name).level for name in ("django_tasks", "django_tasks_db", "django.tasks")}
+    try:
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, queue_name="*", verbosity=0
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        for name, level in loggers.items():
+            logging.getLogger(name).setLevel(level)

@@ -106,7 +106,8 @@ class TokenForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    phone = PhoneField(required=False)
+    """Mobile number and e-mail are sign-in identifiers: they are shown, not edited here (a change must be
+    proved with a code sent to the new number or address)."""
 
     class Meta:
         model = User
@@ -117,42 +118,25 @@ class ProfileForm(forms.ModelForm):
             "family_name_latin",
             "date_of_birth",
             "national_id",
-            "phone",
-            "email",
             "province",
             "district",
             "village",
             "address_line",
             "preferred_language",
         ]
-        error_messages = {
-            "email": {"unique": _("This e-mail is already used by another account.")},
-            "phone": {"unique": _("This mobile number is already used by another account.")},
-        }
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["province"].queryset = Province.objects.filter(valid_to__isnull=True)
-        self.fields["district"].queryset = District.objects.filter(valid_to__isnull=True).select_related(
-            "province"
-        )
+        self.fields["district"].queryset = District.objects.filter(valid_to__isnull=True).select_related("province")
         self.fields["village"].queryset = Village.objects.filter(valid_to__isnull=True)
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_national_id(self) -> str:
         value = to_arabic_digits(self.cleaned_data.get("national_id") or "").strip().upper()
         if value and not value.replace("-", "").isalnum():
-            raise ValidationError(
-                _("A national ID number has only letters, digits and dashes."), code="invalid"
-            )
+            raise ValidationError(_("A national ID number has only letters, digits and dashes."), code="invalid")
         return value
-
-    def clean_email(self) -> str | None:
-        return (self.cleaned_data.get("email") or "").strip().lower() or None
-
-    def clean_phone(self) -> str | None:
-        return self.cleaned_data.get("phone") or None
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -161,8 +145,6 @@ class ProfileForm(forms.ModelForm):
             self.add_error("district", _("This district is not in the province you chose."))
         if village and district and village.district_id != district.pk:
             self.add_error("village", _("This village is not in the district you chose."))
-        if not data.get("email") and not data.get("phone"):
-            raise ValidationError(_("Keep at least a mobile number or an e-mail address."), code="no_contact")
         return data
 
 

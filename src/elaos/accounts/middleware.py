@@ -23,7 +23,5 @@ class StaffSecondFactorMiddleware:
             and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith("/admin/logout/")
         ):
-            return redirect(
-                f"{reverse('accounts:second_factor')}?{urlencode({'next': request.get_full_path()})}"
-            )
+            return redirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str | None = None, password: str | None = None, **fields: object) -> "User":
-        user = self.model(email=self.normalize_email(email) if email else None, **fields)
+        user = self.model(email=email.strip().lower() if email else None, **fields)
         user.set_password(password) if password else user.set_unusable_password()
         user.save(using=self._db)
         return user

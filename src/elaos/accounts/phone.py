@@ -15,9 +15,7 @@ def normalize_lao_mobile(raw: str) -> str:
     try:
         number = phonenumbers.parse(text, settings.PHONE_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(
-            _("Enter a Lao mobile number, for example 020 5555 1234."), code="invalid"
-        ) from exc
+        raise ValidationError(_("Enter a Lao mobile number, for example 020 5555 1234."), code="invalid") from exc
     if number.country_code != 856:
         raise ValidationError(_("Only Lao mobile numbers (+856) can be used."), code="not_lao")
     if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _MOBILE_TYPES:

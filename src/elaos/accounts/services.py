@@ -38,10 +38,7 @@ def phone_code_request(*, phone: str, ip: str | None = None) -> None:
     """Send a one-time sign-in code by SMS. The same happens whether or not the number has an account,
     so the answer never tells a stranger who is registered."""
     since = timezone.now() - timedelta(hours=1)
-    if (
-        PhoneCode.objects.filter(phone=phone, created_at__gte=since).count()
-        >= settings.PHONE_CODE_MAX_PER_HOUR
-    ):
+    if PhoneCode.objects.filter(phone=phone, created_at__gte=since).count() >= settings.PHONE_CODE_MAX_PER_HOUR:
         raise TooManyCodes
     # A new code replaces any earlier one.
     PhoneCode.objects.filter(phone=phone, used_at__isnull=True).update(expires_at=timezone.now())
@@ -99,7 +96,12 @@ def email_signup(*, email: str, password: str, profile: dict[str, str], base_url
     mailbox owner learns which (a confirmation link, or a reminder that the account exists)."""
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None and existing.email_verified_at is not None:
+    # Only a pending sign-up (inactive, never confirmed, never signed in) may be replaced; an active account whose
+    # address was never confirmed by a link (made by an administrator, for instance) or a deactivated one is as
+    # taken as a confirmed one.
+    if existing is not None and (
+        existing.email_verified_at is not None or existing.is_active or existing.last_login is not None
+    ):
         email_send(
             to=email,
             subject=_("You already have an e-Laos account"),
@@ -131,6 +133,20 @@ def email_signup(*, email: str, password: str, profile: dict[str, str], base_url
     )
 
 
+def second_factor_match(*, user: User, token: str) -> TOTPDevice | StaticDevice | None:
+    """Check a code against the one kind of device it can belong to: six digits are an authenticator code,
+    anything else a recovery code. A typo then never throttles the other device."""
+    devices = (
+        TOTPDevice.objects.filter(user=user, confirmed=True)
+        if token.isdigit() and len(token) == 6
+        else StaticDevice.objects.filter(user=user, confirmed=True)
+    )
+    for device in devices:
+        if device.verify_is_allowed()[0] and device.verify_token(token):
+            return device
+    return None
+
+
 def _password_fingerprint(user: User) -> str:
     return salted_hmac(EMAIL_CONFIRM_SALT, user.password).hexdigest()[:20]
 
@@ -140,14 +156,10 @@ def email_confirm(*, token: str) -> User:
     try:
         data = signing.loads(token, salt=EMAIL_CONFIRM_SALT, max_age=timedelta(days=3))
     except signing.BadSignature as exc:
-        raise ValidationError(
-            _("This confirmation link is wrong or has expired. Sign up again."), "bad_token"
-        ) from exc
+        raise ValidationError(_("This confirmation link is wrong or has expired. Sign up again."), "bad_token") from exc
     user = User.objects.select_for_update().filter(public_id=data["user"], email=data["email"]).first()
     if user is None or (user.email_verified_at is None and data.get("pw") != _password_fingerprint(user)):
-        raise ValidationError(
-            _("This confirmation link is wrong or has expired. Sign up again."), "bad_token"
-        )
+        raise ValidationError(_("This confirmation link is wrong or has expired. Sign up again."), "bad_token")
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.is_active = True
@@ -168,8 +180,6 @@ PROFILE_FIELDS = (
     "village",
     "address_line",
     "preferred_language",
-    "email",
-    "phone",
 )
 
 
@@ -180,8 +190,6 @@ def profile_update(*, actor: User, user: User, **changes: object) -> User:
     changed = [f for f, v in changes.items() if f in PROFILE_FIELDS and getattr(user, f) != v]
     for field in changed:
         setattr(user, field, changes[field])
-    if "email" in changed:
-        user.email_verified_at = None
     user.full_clean()
     user.save()
     # The audit row names the fields, never their values: personal data stays out of the chain.

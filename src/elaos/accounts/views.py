@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from elaos.accounts import forms, services
@@ -53,7 +53,7 @@ def _locked_message() -> str:
 
 def locked_out(request: HttpRequest, response: HttpResponse, credentials: dict | None) -> HttpResponse:
     """django-axes lockout: the view has already shown the form with what was typed and a clear message."""
-    if response is not None and response.status_code == 200:
+    if response is not None and response.status_code in (200, 400):
         response.status_code = 429
         return response
     return render(request, "accounts/locked.html", {"message": _locked_message()}, status=429)
@@ -223,13 +223,16 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         if not AxesProxyHandler.is_allowed(request, credentials):
             form.add_error(None, _locked_message())
             return render(request, "accounts/second_factor.html", {"form": form}, status=429)
-        device = match_token(user, form.cleaned_data["token"])
+        device = services.second_factor_match(user=user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             axes_reset(username=login_identifier(request, credentials))
             return redirect(_safe_next(request, reverse("agencies:backoffice")))
         user_login_failed.send(sender=User, credentials=credentials, request=request)
-        form.add_error("token", _("This code is wrong. Codes change every 30 seconds; try the newest one."))
+        if getattr(request, "axes_locked_out", False):
+            form.add_error(None, _locked_message())
+        else:
+            form.add_error("token", _("This code is wrong. Codes change every 30 seconds; try the newest one."))
     return render(request, "accounts/second_factor.html", {"form": form}, status=400 if form.errors else 200)
 
 
