@@ -9,6 +9,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from elaos.accounts.api import router as accounts_router
+from elaos.documents.api import router as documents_router
+from elaos.payments.api import router as payments_router
+from elaos.services.api import router as services_router
 
 api = NinjaAPI(
     title="e-Laos API",
@@ -18,6 +21,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/", services_router)
+api.add_router("/payments", payments_router)
+api.add_router("/", documents_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -8,6 +8,11 @@ urlpatterns = [
     path("accounts/", include("elaos.accounts.urls")),
     path("backoffice/", include("elaos.agencies.urls")),
     path("backoffice/outbox/", include("elaos.notifications.urls")),
+    path("services/", include("elaos.services.urls")),
+    path("payments/", include("elaos.payments.urls")),
+    path("", include("elaos.documents.urls")),
+    path("backoffice/workflows/", include("elaos.workflows.urls")),
+    path("search/", include("elaos.search.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
