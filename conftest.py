@@ -218,3 +218,171 @@ def run_task_worker() -> None:
             signal.signal(sig, handler)
         for name, level in loggers.items():
             logging.getLogger(name).setLevel(level)
+
+
+# Workflows: a licence application as the engine sees it, and the staff who move it.
+
+
+def licence_workflow() -> dict:
+    """A fresh, valid licence-application definition: the applicant submits, a reviewer takes it up or returns it,
+    an approver approves or rejects it, and the payment callback (the system) issues the licence."""
+
+    def state(name_en: str, **extra: object) -> dict:
+        return {"name_lo": f"ສະຖານະ {name_en}", "name_en": name_en, **extra}
+
+    def move(code: str, sources: list[str], to: str, by: str, **extra: object) -> dict:
+        return {"code": code, "from": sources, "to": to, "by": by, "name_lo": f"ດຳເນີນ {code}", "name_en": code, **extra}
+
+    return {
+        "initial": "draft",
+        "states": {
+            "draft": state("Draft"),
+            "submitted": state("Submitted", sla_days=5),
+            "in_review": state("In review", sla_days=10),
+            "returned": state("Returned to the applicant"),
+            "awaiting_payment": state("Awaiting payment", sla_days=3),
+            "issued": state("Issued", terminal=True),
+            "rejected": state("Rejected", terminal=True),
+            "withdrawn": state("Withdrawn", terminal=True),
+        },
+        "transitions": [
+            move("submit", ["draft", "returned"], "submitted", "applicant"),
+            move("withdraw", ["draft", "submitted", "returned"], "withdrawn", "applicant"),
+            move("start_review", ["submitted"], "in_review", "staff", roles=["reviewer"]),
+            move(
+                "return_to_applicant",
+                ["in_review"],
+                "returned",
+                "staff",
+                roles=["reviewer"],
+                required_fields=["missing_documents"],
+            ),
+            move("approve", ["in_review"], "awaiting_payment", "staff", roles=["approver"]),
+            move("reject", ["in_review"], "rejected", "staff", roles=["approver"], requires_reason=True),
+            move("confirm_payment", ["awaiting_payment"], "issued", "system"),
+        ],
+    }
+
+
+def staff_with_role(role_code: str, organisation: Organisation, **kwargs: object) -> User:
+    user = StaffFactory(**kwargs)
+    RoleAssignment.objects.create(user=user, organisation=organisation, role=Role.objects.get(code=role_code))
+    return user
+
+
+@pytest.fixture
+def other_district_office(db: None, ministry: Organisation, vientiane: Province) -> Organisation:
+    return OrganisationFactory(
+        code="molsw-vte-sikhottabong",
+        kind=Organisation.Kind.DISTRICT_OFFICE,
+        parent=ministry,
+        province=vientiane,
+        district=District.objects.get(code="0102"),
+    )
+
+
+@pytest.fixture
+def approver(db: None, district_office: Organisation) -> User:
+    return staff_with_role("approver", district_office, email="approver@gov.la", given_name_latin="Khamla")
+
+
+@pytest.fixture
+def office_admin(db: None, district_office: Organisation) -> User:
+    return staff_with_role("office_admin", district_office, email="head@gov.la", given_name_latin="Phonsavanh")
+
+
+@pytest.fixture
+def licence_definition(db: None):  # type: ignore[no-untyped-def]
+    from elaos.workflows.services import workflow_definition_publish
+
+    return workflow_definition_publish(
+        code="licence", name_lo="ໃບອະນຸຍາດ", name_en="Licence", definition=licence_workflow()
+    )
+
+
+@pytest.fixture
+def application(licence_definition, citizen: User, district_office: Organisation):  # type: ignore[no-untyped-def]
+    """The citizen's licence application, still a draft, handled by the district office."""
+    from elaos.workflows.services import workflow_start
+
+    return workflow_start(
+        definition=licence_definition,
+        subject_type="licence_application",
+        subject_id="APP-0001",
+        applicant=citizen,
+        office=district_office,
+        actor=citizen,
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _documents_sandbox(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Document signing keys and issued PDFs go to temporary directories, never the developer's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ELAOS_KEYS_DIR", str(tmp_path_factory.mktemp("elaos-keys")))
+        patch.setenv("ELAOS_PRIVATE_MEDIA", str(tmp_path_factory.mktemp("elaos-private-media")))
+        yield
+
+
+# Public services: a free certificate handled by the district office, and the citizen's application to it.
+
+
+def certificate_service_definition(*, agency: str, offices: list[str], code: str = "residence-certificate") -> dict:
+    """A free service on the "certificate-free" workflow (no payment), asking for a purpose and an optional ID."""
+    return {
+        "code": code,
+        "agency": agency,
+        "offices": offices,
+        "name_lo": "ໃບຢັ້ງຢືນທີ່ຢູ່",
+        "name_en": "Certificate of residence",
+        "summary_lo": "ໃບຢັ້ງຢືນວ່າທ່ານອາໄສຢູ່ບ້ານໃດ",
+        "summary_en": "Proves where you live",
+        "description_lo": "ສຳລັບສະໝັກວຽກ ແລະ ເປີດບັນຊີທະນາຄານ",
+        "description_en": "For job applications and bank accounts",
+        "legal_basis_lo": "ກົດໝາຍວ່າດ້ວຍທະບຽນຄອບຄົວ",
+        "legal_basis_en": "Law on Family Registration",
+        "sla_days": 5,
+        "channels": ["online", "office"],
+        "fees": [],
+        "documents": [
+            {"code": "id_card", "name_lo": "ບັດປະຈຳຕົວ", "name_en": "ID card", "required": False, "types": ["pdf"]}
+        ],
+        "form": {
+            "schema": {
+                "type": "object",
+                "required": ["purpose"],
+                "properties": {"purpose": {"type": "string", "minLength": 1}, "urgent": {"type": "boolean"}},
+            },
+            "ui": {
+                "purpose": {"label_lo": "ຈຸດປະສົງ", "label_en": "Purpose", "widget": "textarea", "order": 1},
+                "urgent": {"label_lo": "ດ່ວນ", "label_en": "Urgent", "order": 2},
+            },
+        },
+        "workflow": "certificate-free",
+        "output": {
+            "type": "residence-certificate",
+            "title_lo": "ໃບຢັ້ງຢືນທີ່ຢູ່",
+            "title_en": "Certificate of residence",
+            "template": "documents/certificate_base.html",
+            "fields": ["purpose"],
+        },
+    }
+
+
+@pytest.fixture
+def certificate_service(db: None, ministry: Organisation, district_office: Organisation):  # type: ignore[no-untyped-def]
+    """Published by the ministry, handled by the district office."""
+    from elaos.services.services import service_import
+
+    definition = certificate_service_definition(agency=ministry.code, offices=[district_office.code])
+    return service_import(actor=None, definition=definition).service
+
+
+@pytest.fixture
+def submitted_certificate_application(certificate_service, citizen: User):  # type: ignore[no-untyped-def]
+    """The citizen's application for the certificate, complete and sent to the district office."""
+    from elaos.services import services
+
+    application = services.application_create(applicant=citizen, service=certificate_service)
+    services.application_save_draft(actor=citizen, application=application, data={"purpose": "ສະໝັກວຽກ"})
+    return services.application_submit(actor=citizen, application=application)

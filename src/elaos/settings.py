@@ -176,6 +176,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = PROJECT_DIR / "media"
+# Uploads and issued documents: outside the web root, served only through views that check access.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("ELAOS_PRIVATE_MEDIA", PROJECT_DIR / "private-media"))
+SERVICES_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Security headers and cookies.
 SESSION_COOKIE_HTTPONLY = True

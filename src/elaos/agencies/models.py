@@ -57,10 +57,11 @@ class Organisation(BaseModel):
             raise ValidationError({"district": _("A district office needs its district.")})
         if self.district_id and self.province_id and self.district.province_id != self.province_id:
             raise ValidationError({"district": _("The district is not in that province.")})
-        ancestor = self.parent
-        while ancestor is not None:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
             if ancestor.pk == self.pk:
                 raise ValidationError({"parent": _("An organisation cannot be inside itself.")})
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
     @property
@@ -92,9 +93,7 @@ class Role(models.Model):
 class RoleAssignment(BaseModel):
     """A staff member's role in one organisation; it grants nothing anywhere else."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="role_assignments")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
     valid_until = models.DateField(null=True, blank=True)

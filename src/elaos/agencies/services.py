@@ -12,9 +12,7 @@ def organisation_create(*, actor: object, **fields: object) -> Organisation:
     organisation = Organisation(created_by=_user(actor), updated_by=_user(actor), **fields)
     organisation.full_clean()
     organisation.save()
-    audit_record(
-        actor=actor, action="organisation.create", obj=organisation, data={"code": organisation.code}
-    )
+    audit_record(actor=actor, action="organisation.create", obj=organisation, data={"code": organisation.code})
     return organisation
 
 

@@ -7,9 +7,7 @@ from elaos.core.decorators import staff_required
 
 @staff_required
 def backoffice(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "agencies/backoffice.html", {"assignments": selectors.assignments_for(request.user)}
-    )
+    return render(request, "agencies/backoffice.html", {"assignments": selectors.assignments_for(request.user)})
 
 
 @staff_required

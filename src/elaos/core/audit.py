@@ -60,9 +60,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the transaction that makes the change."""
     if not connection.in_atomic_block:
-        raise RuntimeError(
-            "audit_record must be called inside transaction.atomic() with the change it records"
-        )
+        raise RuntimeError("audit_record must be called inside transaction.atomic() with the change it records")
     # Locking the head row serialises appends (PostgreSQL row lock; SQLite's IMMEDIATE transaction holds
     # the database write lock already).
     AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
@@ -99,9 +97,7 @@ def audit_verify_chain(batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     for event in _iterate(batch_size):
         if event.seq != expected_seq:
-            return checked, ChainBreak(
-                expected_seq, f"row {expected_seq} is missing (next row is {event.seq})"
-            )
+            return checked, ChainBreak(expected_seq, f"row {expected_seq} is missing (next row is {event.seq})")
         if event.prev_hash != expected_prev:
             return checked, ChainBreak(event.seq, "previous-hash link does not match the row before it")
         if _row_hash(event) != event.hash:
@@ -110,10 +106,15 @@ def audit_verify_chain(batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
     # Removing rows from the end leaves a valid chain; the head row records where the chain really ends.
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-    if head_seq != expected_seq - 1 or head_hash != expected_prev:
-        return checked, ChainBreak(
-            expected_seq, f"chain ends at row {expected_seq - 1} but its head says {head_seq}"
-        )
+    last_seq = expected_seq - 1
+    if head_seq != last_seq or head_hash != expected_prev:
+        # Name the first row the head does not vouch for: the first row deleted from the end, a row appended
+        # past the head, or a last row rewritten with a fresh hash.
+        if head_seq != last_seq:
+            seq, reason = min(head_seq, last_seq) + 1, f"chain ends at row {last_seq} but its head says {head_seq}"
+        else:
+            seq, reason = last_seq, "the last row does not match the hash its head recorded"
+        return min(checked, seq - 1), ChainBreak(seq, reason)
     return checked, None
 
 

@@ -6,7 +6,7 @@ import datetime
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from django.utils import translation
+from django.utils import timezone, translation
 
 LAO_DIGITS = str.maketrans("0123456789", "໐໑໒໓໔໕໖໗໘໙")
 ARABIC_DIGITS = str.maketrans("໐໑໒໓໔໕໖໗໘໙", "0123456789")
@@ -31,9 +31,8 @@ def format_kip(amount: int, *, language: str | None = None, lao_digits: bool = F
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError("kip amounts are integers")
     locale = _locale(language)
-    text = babel_numbers.format_currency(
-        amount, "LAK", locale=locale, format="¤#,##0", currency_digits=False
-    ).replace("\xa0", "")
+    # The symbol is written out: English CLDR data would print "LAK" where readers expect ₭.
+    text = babel_numbers.format_decimal(amount, format="₭#,##0", locale=locale)
     return to_lao_digits(text) if lao_digits else text
 
 
@@ -52,6 +51,9 @@ def format_date(
 def format_datetime(
     value: datetime.datetime, *, language: str | None = None, format: str = "medium", lao_digits: bool = False
 ) -> str:
+    if timezone.is_aware(value):
+        # Shown on the clock of the active time zone (Asia/Vientiane), not the UTC the database returns.
+        value = timezone.localtime(value)
     text = babel_dates.format_datetime(value, format=format, tzinfo=value.tzinfo, locale=_locale(language))
     return to_lao_digits(text) if lao_digits else text
 

@@ -19,7 +19,9 @@ def current_request_id() -> str:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        # Django logs 4xx/5xx responses after the middleware has returned; those records carry the request.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or _request_id.get()
         return True
 
 

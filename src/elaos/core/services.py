@@ -18,7 +18,5 @@ def object_archive(*, actor: object, obj: BaseModel, reason: str) -> BaseModel:
     obj.archived_by = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[assignment]
     obj.archive_reason = reason.strip()
     obj.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
-    audit_record(
-        actor=actor, action=f"{obj._meta.model_name}.archive", obj=obj, data={"reason": obj.archive_reason}
-    )
+    audit_record(actor=actor, action=f"{obj._meta.model_name}.archive", obj=obj, data={"reason": obj.archive_reason})
     return obj

@@ -50,9 +50,15 @@ class KannelSmsBackend:
     """
 
     name = "kannel"
+    # One pooled client per process: a backend is made for every message, a connection pool must not be.
+    _shared_client: httpx.Client | None = None
 
     def __init__(self, client: httpx.Client | None = None) -> None:
-        self.client = client or httpx.Client(timeout=10)
+        if client is None:
+            if KannelSmsBackend._shared_client is None:
+                KannelSmsBackend._shared_client = httpx.Client(timeout=10)
+            client = KannelSmsBackend._shared_client
+        self.client = client
 
     def deliver(self, message: Message) -> Delivered:
         params = {

@@ -10,9 +10,7 @@ from elaos.notifications.sms import sms_length
 from elaos.notifications.tasks import enqueue_delivery
 
 
-def message_send(
-    *, channel: str, to: str, body: str, subject: str = "", idempotency_key: str | None = None
-) -> Message:
+def message_send(*, channel: str, to: str, body: str, subject: str = "", idempotency_key: str | None = None) -> Message:
     """Queue one message; it is handed to the task queue when the caller's transaction commits.
 
     The same idempotency key always yields the same message, so a retried request never sends twice.
@@ -20,6 +18,8 @@ def message_send(
     key = idempotency_key or f"msg:{uuid.uuid4()}"
     existing = Message.objects.filter(idempotency_key=key).first()
     if existing is not None:
+        if (existing.to, existing.body, existing.subject) != (to, body, subject):
+            raise ValueError(f"idempotency key {key!r} was already used for a different message")
         return existing
     fields: dict[str, object] = {"channel": channel, "to": to, "body": body, "subject": subject}
     if channel == Message.Channel.SMS:
