@@ -6,14 +6,31 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONPATH := $(CURDIR)/src:$(CURDIR)
 
-.PHONY: run dev test e2e bench install migrate messages compilemessages demo lint fmt check-lao clean
+
+.PHONY: run dev test e2e bench install system-deps migrate messages compilemessages demo lint fmt check-lao clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else echo "Install the venv module first: sudo apt-get install python3-venv"; exit 1; fi; }
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: system-deps $(VENV)/.installed
+
+## WeasyPrint (PDF documents) needs Pango from the system.
+system-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Pango for PDF documents (apt-get)..."; \
+	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else \
+	    echo "e-Laos needs Pango for PDF documents. Install it with:"; \
+	    echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; \
+	  fi; \
+	fi
 
 compilemessages: install
 	$(VENV)/bin/pybabel -q compile -d src/elaos/locale -D django

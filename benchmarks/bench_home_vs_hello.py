@@ -13,7 +13,7 @@ GOAL = 0.5  # the home page should keep at least half the throughput of the chea
 
 
 def run() -> list[dict[str, object]]:
-    seconds = env_float("BENCH_SECONDS", 8.0)
+    seconds = env_float("BENCH_SECONDS", 5.0)
     concurrency = env_int("BENCH_CONCURRENCY", 16)
     warmup = env_float("BENCH_WARMUP", min(1.0, seconds))
     with prepared_site() as site, gunicorn(site, workers=2, threads=env_int("BENCH_THREADS", 4)) as server:

@@ -17,10 +17,11 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = ROOT / "manage.py"
@@ -82,6 +83,22 @@ def result(
     }
 
 
+def error_result(*, name: str, unit: str, peer: str, goal: float, error: str, **extra: object) -> dict[str, object]:
+    """The line of a benchmark that could not measure (a page missing, a setup step refused): every required key,
+    no value, and the reason in `error`, so that the other results of the run still print."""
+    return {
+        "name": name,
+        "value": None,
+        "unit": unit,
+        "peer": peer,
+        "peer_value": None,
+        "ratio": None,
+        "goal": goal,
+        "error": error,
+        **extra,
+    }
+
+
 def format_line(row: dict[str, object]) -> str:
     """A result as the single line `make bench` prints; refuses rows that miss a required key."""
     missing = [key for key in REQUIRED_KEYS if key not in row]
@@ -98,6 +115,9 @@ class Site:
     env: dict[str, str]
     tmp: Path
     database: str  # "sqlite" or "postgresql", reported with the results
+    # What benchmarks prepared in this site's database (demo data, users, sessions), by name: with a shared site
+    # (see shared_sites) the next benchmark reuses it instead of preparing it again.
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def _child_env(tmp: Path) -> tuple[dict[str, str], str]:
@@ -112,6 +132,11 @@ def _child_env(tmp: Path) -> tuple[dict[str, str], str]:
         DEBUG="0",
         DATABASE_URL=database_url,
         BENCH_STATIC_ROOT=str(tmp / "static"),
+        # Uploads, issued PDFs and the document keys stay in the temporary directory, never in the project's or
+        # the user's directories.
+        ELAOS_PRIVATE_MEDIA=str(tmp / "private-media"),
+        ELAOS_KEYS_DIR=str(tmp / "keys"),
+        ELAOS_KEYS_GENERATE="1",
         # Without it the settings would write a key file into the project directory.
         SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
     )
@@ -125,10 +150,44 @@ def _manage(env: dict[str, str], *args: str) -> None:
     )
 
 
+# Open shared_sites() scopes, innermost last: each holds the ExitStack that will remove its site, and the site once
+# prepared.
+_SHARED_SCOPES: list[dict[str, Any]] = []
+
+
+@contextmanager
+def shared_sites() -> Iterator[None]:
+    """Inside this scope prepared_site() prepares one site and hands the same one to every benchmark, which is
+    removed when the scope ends: collectstatic alone takes about 40 s, and `make bench` runs several benchmarks.
+    Benchmarks sharing a site must not depend on what the others wrote to its database."""
+    with ExitStack() as stack:
+        scope: dict[str, Any] = {"stack": stack, "site": None}
+        _SHARED_SCOPES.append(scope)
+        try:
+            yield
+        finally:
+            _SHARED_SCOPES.remove(scope)
+
+
 @contextmanager
 def prepared_site() -> Iterator[Site]:
     """A temporary directory with the static files collected and the database migrated: a temporary SQLite
-    database, or the caller's DATABASE_URL (migrated in place, nothing else written to it)."""
+    database, or the caller's DATABASE_URL (migrated in place; benchmarks that need data add their own, under
+    names of their own). Inside shared_sites() the site is prepared once and reused."""
+    if _SHARED_SCOPES:
+        scope = _SHARED_SCOPES[-1]
+        if scope["site"] is None:
+            scope["site"] = scope["stack"].enter_context(_new_site())
+        else:
+            log(f"reusing the site prepared on {scope['site'].database}")
+        yield scope["site"]
+        return
+    with _new_site() as site:
+        yield site
+
+
+@contextmanager
+def _new_site() -> Iterator[Site]:
     with tempfile.TemporaryDirectory(prefix="elaos-bench-") as name:
         tmp = Path(name)
         env, database = _child_env(tmp)
@@ -232,6 +291,14 @@ def gunicorn(site: Site, *, workers: int = 2, threads: int = 4) -> Iterator[Serv
 # --- load generation -------------------------------------------------------------------------------------------
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of values, by nearest rank (no interpolation); NaN when there are none."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
 @dataclass
 class TargetStats:
     """What one target got during the measured rounds. Only 200 responses count as done."""
@@ -251,10 +318,7 @@ class TargetStats:
         return sum(self.errors.values())
 
     def percentile(self, q: float) -> float:
-        if not self.latencies:
-            return math.nan
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return percentile(self.latencies, q)
 
     def summary(self) -> str:
         spread = f"{min(self.round_rates):.0f}..{max(self.round_rates):.0f}" if self.round_rates else "-"
@@ -265,28 +329,101 @@ class TargetStats:
         )
 
 
-def build_request(host: str, port: int, path: str) -> bytes:
-    return (
-        f"GET {path} HTTP/1.1\r\n"
-        f"Host: {host}:{port}\r\n"
-        "User-Agent: elaos-bench\r\n"
-        "Accept: text/html,*/*;q=0.8\r\n"
-        "Accept-Encoding: gzip, deflate, br\r\n"
-        "\r\n"
-    ).encode("ascii")
+def build_request(
+    host: str,
+    port: int,
+    path: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+) -> bytes:
+    """One HTTP/1.1 request, as bytes; `headers` (a Cookie, a Content-Type…) come after the standard ones."""
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "User-Agent: elaos-bench",
+        "Accept: text/html,*/*;q=0.8",
+        "Accept-Encoding: gzip, deflate, br",
+    ]
+    for name, value in (headers or {}).items():
+        if "\r" in name + value or "\n" in name + value:
+            raise ValueError(f"header {name!r} holds a line break")
+        lines.append(f"{name}: {value}")
+    if body or method not in ("GET", "HEAD"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-    """Status, body and whether the connection may be reused, for one HTTP/1.1 response."""
+@dataclass
+class Response:
+    status: int
+    headers: list[tuple[str, str]]  # lower-cased names, in the order received
+    body: bytes
+    keep_alive: bool
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key == name.lower()), None)
+
+    def cookies(self) -> dict[str, str]:
+        """The cookies the response sets (name -> value), from its Set-Cookie headers."""
+        return set_cookies(value for key, value in self.headers if key == "set-cookie")
+
+
+def set_cookies(set_cookie_headers: Any) -> dict[str, str]:
+    """name -> value of Set-Cookie header values; a cookie being deleted (empty value) is left out."""
+    cookies = {}
+    for header in set_cookie_headers:
+        name, _, rest = header.partition("=")
+        value = rest.split(";", 1)[0].strip()
+        if name.strip() and value and value != '""':
+            cookies[name.strip()] = value
+    return cookies
+
+
+def multipart_body(
+    fields: Mapping[str, str], files: list[tuple[str, str, str, bytes]] = (), boundary: str | None = None
+) -> tuple[str, bytes]:
+    """A multipart/form-data body as a browser sends a form with file inputs: (Content-Type header, body).
+    `files` holds (field name, file name, content type, bytes)."""
+    boundary = boundary or f"----elaos-bench-{secrets.token_hex(12)}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value.encode() + b"\r\n"
+        )
+    for name, filename, content_type, content in files:
+        parts.append(
+            (
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n"
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    return f"multipart/form-data; boundary={boundary}", b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+def cookie_header(cookies: Mapping[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+async def read_full_response(reader: asyncio.StreamReader) -> Response:
+    """One HTTP/1.1 response: status, headers, body and whether the connection may be reused."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     version, status, *_ = lines[0].split(b" ", 2)
     length: int | None = None
     chunked = False
     keep_alive = version == b"HTTP/1.1"
+    headers: list[tuple[str, str]] = []
     for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name, value = name.strip().lower(), value.strip().lower()
+        if not line:
+            continue
+        raw_name, _, raw_value = line.partition(b":")
+        headers.append((raw_name.strip().lower().decode("latin-1"), raw_value.strip().decode("latin-1")))
+        name, value = raw_name.strip().lower(), raw_value.strip().lower()
         if name == b"content-length":
             length = int(value)
         elif name == b"transfer-encoding":
@@ -304,7 +441,34 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]
     else:
         body = await reader.read()
         keep_alive = False
-    return int(status), body, keep_alive
+    return Response(int(status), headers, body, keep_alive)
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """Status, body and whether the connection may be reused, for one HTTP/1.1 response."""
+    response = await read_full_response(reader)
+    return response.status, response.body, response.keep_alive
+
+
+async def http_request(
+    host: str,
+    port: int,
+    path: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    timeout: float = 60.0,
+) -> Response:
+    """One request on its own connection (closed afterwards), with its full response."""
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(
+            build_request(host, port, path, {**(headers or {}), "Connection": "close"}, method=method, body=body)
+        )
+        return await asyncio.wait_for(read_full_response(reader), timeout=timeout)
+    finally:
+        writer.close()
 
 
 async def _client(
@@ -379,9 +543,16 @@ async def _round(
 
 
 async def _measure(
-    host: str, port: int, targets: dict[str, str], seconds: float, concurrency: int, warmup: float, rounds: int
+    host: str,
+    port: int,
+    targets: dict[str, str],
+    seconds: float,
+    concurrency: int,
+    warmup: float,
+    rounds: int,
+    headers: Mapping[str, Mapping[str, str]],
 ) -> dict[str, TargetStats]:
-    requests = {name: build_request(host, port, path) for name, path in targets.items()}
+    requests = {name: build_request(host, port, path, headers.get(name)) for name, path in targets.items()}
     for name in targets:
         await _round(host, port, requests[name], concurrency, warmup, TargetStats())
     stats = {name: TargetStats() for name in targets}
@@ -402,12 +573,14 @@ def measure(
     concurrency: int = 16,
     warmup: float = 1.0,
     round_seconds: float = 1.0,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, TargetStats]:
     """Requests/s of each target (name -> path), `seconds` each, in interleaved rounds of about `round_seconds`,
-    after `warmup` seconds on each. The load generator is one asyncio process with `concurrency` connections."""
+    after `warmup` seconds on each. The load generator is one asyncio process with `concurrency` connections.
+    `headers` adds request headers per target name (e.g. a session Cookie)."""
     rounds = max(1, round(seconds / round_seconds))
     cpu, wall = time.process_time(), time.perf_counter()
-    stats = asyncio.run(_measure(host, port, targets, seconds, concurrency, warmup, rounds))
+    stats = asyncio.run(_measure(host, port, targets, seconds, concurrency, warmup, rounds, headers or {}))
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     if cpu > 0.9 * wall:
         log(
@@ -417,16 +590,7 @@ def measure(
     return stats
 
 
-def fetch(host: str, port: int, path: str) -> tuple[int, bytes]:
+def fetch(host: str, port: int, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
     """One request on its own connection, for checking a target before loading it."""
-
-    async def once() -> tuple[int, bytes]:
-        reader, writer = await asyncio.open_connection(host, port)
-        try:
-            writer.write(build_request(host, port, path))
-            status, body, _ = await asyncio.wait_for(read_response(reader), timeout=30)
-            return status, body
-        finally:
-            writer.close()
-
-    return asyncio.run(once())
+    response = asyncio.run(http_request(host, port, path, headers, timeout=30))
+    return response.status, response.body

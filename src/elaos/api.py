@@ -6,7 +6,7 @@ Errors have one shape everywhere: {"code": <stable machine code>, "message": <te
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from elaos.accounts.api import router as accounts_router
 from elaos.documents.api import router as documents_router
@@ -43,3 +43,12 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         {"code": "invalid", "message": _("Some fields are not valid."), "errors": exc.errors},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403:
+        body = {"code": "forbidden", "message": _("This request was refused (a missing or wrong CSRF token?).")}
+    else:
+        body = {"code": f"http_{exc.status_code}", "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)

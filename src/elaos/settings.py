@@ -177,7 +177,9 @@ STORAGES = {
 }
 MEDIA_ROOT = PROJECT_DIR / "media"
 # Uploads and issued documents: outside the web root, served only through views that check access.
+# The public address of this installation: links in SMS and e-mail, and the QR codes on issued documents.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+ELAOS_PUBLIC_URL = SITE_URL
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("ELAOS_PRIVATE_MEDIA", PROJECT_DIR / "private-media"))
 SERVICES_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -260,5 +262,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

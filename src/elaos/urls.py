@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from elaos.api import api
+from elaos.services.urls import backoffice_urlpatterns as services_backoffice_urls
 
 urlpatterns = [
     path("", include("elaos.core.urls")),
@@ -9,6 +10,7 @@ urlpatterns = [
     path("backoffice/", include("elaos.agencies.urls")),
     path("backoffice/outbox/", include("elaos.notifications.urls")),
     path("services/", include("elaos.services.urls")),
+    path("backoffice/services/", include((services_backoffice_urls, "services_bo"))),
     path("payments/", include("elaos.payments.urls")),
     path("", include("elaos.documents.urls")),
     path("backoffice/workflows/", include("elaos.workflows.urls")),

@@ -1,13 +1,16 @@
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Back-office views: signed-in staff only (the second factor is enforced by middleware).
-    Anyone else signed in gets a 404, so the back office does not advertise itself."""
+    """Staff pages, wherever their URL is: signed-in staff who have passed the second factor.
+    Anyone else signed in gets a 404, so staff pages do not advertise themselves."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -15,6 +18,8 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             return redirect_to_login(request.get_full_path())
         if not request.user.is_staff:
             raise Http404
+        if not request.user.is_verified():  # type: ignore[attr-defined]
+            return redirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
     return wrapper

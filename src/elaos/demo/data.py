@@ -126,6 +126,53 @@ OFFICES = [
         "01",
         "0101",
     ),
+    (
+        "mops-vte",
+        "mops",
+        "provincial",
+        "ກອງບັນຊາການປ້ອງກັນຄວາມສະຫງົບ ນະຄອນຫຼວງວຽງຈັນ",
+        "Vientiane Capital Public Security Command",
+        "01",
+        None,
+    ),
+    (
+        "mops-vte-chanthabouly",
+        "mops-vte",
+        "district",
+        "ປ້ອງກັນຄວາມສະຫງົບ ເມືອງຈັນທະບູລີ",
+        "Chanthabouly District Public Security Office",
+        "01",
+        "0101",
+    ),
+    ("moj-vte", "moj", "provincial", "ພະແນກຍຸຕິທຳ ນະຄອນຫຼວງວຽງຈັນ", "Vientiane Capital Justice Department", "01", None),
+    (
+        "moic-erm",
+        "moic",
+        "department",
+        "ກົມທະບຽນ ແລະ ຄຸ້ມຄອງວິສາຫະກິດ",
+        "Department of Enterprise Registration and Management",
+        None,
+        None,
+    ),
+    (
+        "moic-vte",
+        "moic",
+        "provincial",
+        "ພະແນກອຸດສາຫະກຳ ແລະ ການຄ້າ ນະຄອນຫຼວງວຽງຈັນ",
+        "Vientiane Capital Industry and Commerce Department",
+        "01",
+        None,
+    ),
+    ("mofa-consular", "mofa", "department", "ກົມກົງສຸນ", "Consular Department", None, None),
+    (
+        "moes-vte",
+        "moes",
+        "provincial",
+        "ພະແນກສຶກສາທິການ ແລະ ກິລາ ນະຄອນຫຼວງວຽງຈັນ",
+        "Vientiane Capital Education and Sports Department",
+        "01",
+        None,
+    ),
 ]
 
 SECTORS = [
@@ -218,9 +265,7 @@ def load_demo() -> dict[str, int]:
             audit_record(action="demo.staff_create", obj=user)
             created["staff"] += 1
         for role, office in roles:
-            RoleAssignment.objects.get_or_create(
-                user=user, organisation=orgs[office], role=Role.objects.get(code=role)
-            )
+            RoleAssignment.objects.get_or_create(user=user, organisation=orgs[office], role=Role.objects.get(code=role))
     for phone, email, given_lo, family_lo, given_latin, family_latin, province, district in CITIZENS:
         user, new = User.objects.get_or_create(
             phone=phone,
@@ -243,6 +288,10 @@ def load_demo() -> dict[str, int]:
             user.save()
             audit_record(action="demo.citizen_create", obj=user)
             created["citizens"] += 1
+    # The public-service catalogue: an unchanged definition publishes nothing, so loading again adds nothing.
+    from elaos.services.services import service_import_directory
+
+    service_import_directory(actor=None)
     return created
 
 

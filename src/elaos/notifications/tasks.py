@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from elaos.core.tasks import enqueue_on_commit
 from elaos.notifications.backends import DeliveryError, PermanentDeliveryError, get_backend
 from elaos.notifications.models import Message
 
@@ -52,8 +53,4 @@ def deliver_message(message_id: int) -> str:
 
 def enqueue_delivery(message: Message, run_after: datetime | None = None) -> None:
     """Queue delivery once the surrounding transaction commits (never for a rolled-back message)."""
-
-    def enqueue() -> None:
-        (deliver_message.using(run_after=run_after) if run_after else deliver_message).enqueue(message.pk)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(deliver_message, message.pk, run_after=run_after)

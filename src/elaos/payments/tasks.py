@@ -1,7 +1,8 @@
 from datetime import datetime
 
-from django.db import transaction
 from django_tasks import task
+
+from elaos.core.tasks import enqueue_on_commit
 
 
 @task()
@@ -15,4 +16,4 @@ def expire_payments() -> int:
 
 def enqueue_expiry(*, run_after: datetime) -> None:
     """Sweep once a payment's deadline has passed, after the transaction that created it commits."""
-    transaction.on_commit(lambda: expire_payments.using(run_after=run_after).enqueue())
+    enqueue_on_commit(expire_payments, run_after=run_after)

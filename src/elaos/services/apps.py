@@ -4,4 +4,9 @@ from django.apps import AppConfig
 class ServicesConfig(AppConfig):
     name = "elaos.services"
     label = "services"
-    verbose_name = "Services"
+    verbose_name = "Public services"
+
+    def ready(self) -> None:
+        from elaos.services.actions import register
+
+        register()

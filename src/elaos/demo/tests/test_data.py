@@ -13,8 +13,9 @@ from elaos.agencies.access import has_role
 from elaos.agencies.models import Organisation, RoleAssignment, Sector
 from elaos.core.models import AuditEvent
 from elaos.demo.data import CITIZENS, DEMO_DOMAIN, DEMO_PASSWORD, MINISTRIES, OFFICES, SECTORS, STAFF, load_demo
+from elaos.services.models import Service
 
-MODELS = [Organisation, Sector, User, RoleAssignment, TOTPDevice, AuditEvent]
+MODELS = [Organisation, Sector, User, RoleAssignment, TOTPDevice, AuditEvent, Service]
 
 
 def counts() -> dict[str, int]:
@@ -39,7 +40,10 @@ def test_first_load_creates_everything(demo: dict[str, int]) -> None:
         "staff": len(STAFF),
         "citizens": len(CITIZENS),
     }
-    assert AuditEvent.objects.count() == len(STAFF) + len(CITIZENS)
+    people = AuditEvent.objects.filter(action__in=["demo.staff_create", "demo.citizen_create"])
+    assert people.count() == len(STAFF) + len(CITIZENS)
+    # Each demo service is published once: its workflow and the service itself.
+    assert AuditEvent.objects.count() == len(STAFF) + len(CITIZENS) + 2 * Service.objects.count()
 
 
 def test_loading_twice_changes_nothing(demo: dict[str, int]) -> None:
@@ -47,7 +51,7 @@ def test_loading_twice_changes_nothing(demo: dict[str, int]) -> None:
 
     assert load_demo() == {"organisations": 0, "sectors": 0, "staff": 0, "citizens": 0}
     assert counts() == before
-    assert f"audit chain valid: {len(STAFF) + len(CITIZENS)} rows" in run("audit_verify")
+    assert f"audit chain valid: {AuditEvent.objects.count()} rows" in run("audit_verify")
 
 
 def test_load_demo_command_twice(db: None) -> None:

@@ -1,0 +1,79 @@
+"""Reads: a holder's documents, and the online verification of a code."""
+
+import datetime
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from elaos.documents import keys, payload
+from elaos.documents.models import Document
+from elaos.documents.payload import Reason
+
+REASON_MESSAGES: dict[str, Promise] = {
+    Reason.OK: _("This document is genuine: e-Laos issued it and it has not been revoked."),
+    Reason.MALFORMED: _("This is not an e-Laos verification code. Check that you copied all of it."),
+    Reason.UNKNOWN_KEY: _("This code was not signed with an e-Laos key. The document may be forged."),
+    Reason.BAD_SIGNATURE: _("This code has been changed or forged: its signature does not match."),
+    Reason.REVOKED: _("This document was revoked and is no longer valid."),
+    Reason.PDF_MISMATCH: _("The PDF file is not the one that was issued with this code. It may have been altered."),
+    Reason.NOT_FOUND: _("e-Laos has no record of a document with this code."),
+}
+
+
+@dataclass(frozen=True)
+class DocumentVerification:
+    valid: bool
+    reason: str
+    record: dict[str, str] | None
+    document: Document | None
+
+    @property
+    def message(self) -> str:
+        return str(REASON_MESSAGES[self.reason])
+
+    @property
+    def issued_on(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.record["issued"]) if self.record else None
+
+
+def documents_for_holder(user: Any) -> QuerySet[Document]:
+    if not getattr(user, "is_authenticated", False):
+        return Document.objects.none()
+    return Document.objects.filter(holder=user).select_related("issuer").order_by("-issued_at")
+
+
+def document_by_public_id(public_id: Any) -> Document | None:
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return Document.objects.select_related("issuer", "holder").filter(public_id=public_id).first()
+
+
+def document_verification(*, code: str, pdf_chunks: Iterable[bytes] | None = None) -> DocumentVerification:
+    """Check a code (or the verification URL holding it) with the published keys, then against what was
+    issued: the document exists with exactly this code, is not revoked, and, when a PDF is given, is that
+    very file."""
+    code = payload.extract_code(code)
+    result = payload.verify_payload(code, {key.kid: key.public_key for key in keys.public_record_keys()})
+    if not result.valid or result.record is None:
+        return DocumentVerification(False, result.reason, None, None)
+    document = document_by_public_id(result.record["id"])
+    # A validly signed code that is not the one stored was never handed out (or the key leaked).
+    if document is None or document.payload != code:
+        return DocumentVerification(False, Reason.NOT_FOUND, None, None)
+    if document.is_revoked:
+        return DocumentVerification(False, Reason.REVOKED, result.record, document)
+    if pdf_chunks is not None:
+        digest = hashlib.sha256()
+        for chunk in pdf_chunks:
+            digest.update(chunk)
+        if digest.hexdigest() != document.sha256:
+            return DocumentVerification(False, Reason.PDF_MISMATCH, result.record, document)
+    return DocumentVerification(True, Reason.OK, result.record, document)

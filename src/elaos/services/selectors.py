@@ -1,0 +1,83 @@
+"""Reads of the public-services domain, already filtered for who is asking."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from elaos.agencies.access import active_assignments
+from elaos.search.selectors import search
+from elaos.services.models import Application, Category, LifeEvent, Service, ServiceVersion
+
+
+def catalogue(
+    *, query: str = "", agency: str = "", life_event: str = "", category: str = ""
+) -> QuerySet[Service] | list[Service]:
+    services = (
+        Service.objects.active()
+        .filter(current_version__status=ServiceVersion.Status.PUBLISHED)
+        .select_related("agency")
+        .order_by("code")
+    )
+    if agency:
+        services = services.filter(Q(agency__code=agency) | Q(agency__parent__code=agency))
+    if life_event:
+        services = services.filter(life_events__code=life_event)
+    if category:
+        services = services.filter(categories__code=category)
+    if query.strip():
+        ranked = [hit.key for hit in search(query, kind="service", limit=50)]
+        by_code = {s.code: s for s in services.filter(code__in=ranked)}
+        return [by_code[code] for code in ranked if code in by_code]
+    return services
+
+
+def service_detail(code: str) -> Service:
+    service = (
+        Service.objects.active()
+        .select_related("agency", "current_version")
+        .filter(code=code, current_version__status=ServiceVersion.Status.PUBLISHED)
+        .first()
+    )
+    if service is None:
+        raise Http404
+    return service
+
+
+def life_events() -> QuerySet[LifeEvent]:
+    return LifeEvent.objects.filter(services__isnull=False).distinct()
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(services__isnull=False).distinct()
+
+
+def _applications() -> QuerySet[Application]:
+    return Application.objects.active().select_related(
+        "service_version__service__agency", "office", "workflow__definition", "applicant"
+    )
+
+
+def applications_of(user: Any) -> QuerySet[Application]:
+    return _applications().filter(applicant=user)
+
+
+def application_for_applicant(user: Any, public_id: Any) -> Application:
+    """The applicant's own application; anyone else's is a 404."""
+    application = applications_of(user).filter(public_id=public_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def applications_for_staff(user: Any) -> QuerySet[Application]:
+    """Applications routed to an office where the officer holds a role: nothing from other offices."""
+    offices = active_assignments(user).values("organisation")
+    return _applications().filter(office__in=offices).exclude(state="draft")
+
+
+def application_for_staff(user: Any, public_id: Any) -> Application:
+    application = applications_for_staff(user).filter(public_id=public_id).first()
+    if application is None:
+        raise Http404
+    return application

@@ -1,0 +1,311 @@
+"""Writes of the public-services domain: the catalogue (imported as data, versioned) and applications."""
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elaos.agencies.access import active_assignments
+from elaos.agencies.models import Organisation
+from elaos.core.audit import audit_record
+from elaos.search.services import search_index
+from elaos.services.definition import DEFINITIONS_DIR, load_file, resolve_workflow, service_errors
+from elaos.services.models import (
+    Application,
+    ApplicationFile,
+    ApplicationNote,
+    Category,
+    LifeEvent,
+    Service,
+    ServiceVersion,
+)
+from elaos.services.uploads import check_upload
+from elaos.workflows.actions import known_actions
+from elaos.workflows.services import workflow_definition_publish, workflow_start, workflow_transition
+
+SUBJECT_TYPE = "services.application"
+EDITABLE_STATES = {"draft", "info_requested"}
+
+
+def known_codes() -> dict[str, set[str]]:
+    return {
+        "organisations": set(Organisation.objects.values_list("code", flat=True)),
+        "categories": set(Category.objects.values_list("code", flat=True)),
+        "life_events": set(LifeEvent.objects.values_list("code", flat=True)),
+        "actions": known_actions(),
+    }
+
+
+@transaction.atomic
+def service_import(*, actor: Any, definition: dict[str, Any]) -> ServiceVersion:
+    """Validate and publish a service definition. An unchanged definition publishes nothing new; a changed one
+    becomes a new version, and applications already running keep the version they started with."""
+    errors = service_errors(definition, known=known_codes())
+    if errors:
+        raise ValidationError(errors)
+    agency = Organisation.objects.get(code=definition["agency"])
+    service, _created = Service.objects.get_or_create(
+        code=definition["code"],
+        defaults={"agency": agency, "name_lo": definition["name_lo"], "name_en": definition["name_en"]},
+    )
+    latest = service.versions.select_for_update().order_by("-version").first()
+    if latest is not None and latest.definition == definition and latest.status == ServiceVersion.Status.PUBLISHED:
+        return latest
+    workflow = workflow_definition_publish(
+        code=f"service-{service.code}",
+        name_lo=definition["name_lo"],
+        name_en=definition["name_en"],
+        definition=resolve_workflow(definition),
+    )
+    service.versions.filter(status=ServiceVersion.Status.PUBLISHED).update(status=ServiceVersion.Status.RETIRED)
+    version = ServiceVersion.objects.create(
+        service=service,
+        version=(latest.version + 1) if latest else 1,
+        definition=definition,
+        workflow=workflow,
+        status=ServiceVersion.Status.PUBLISHED,
+        published_at=timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    service.agency = agency
+    service.current_version = version
+    service.name_lo, service.name_en = definition["name_lo"], definition["name_en"]
+    service.summary_lo, service.summary_en = definition["summary_lo"], definition["summary_en"]
+    service.fee_kip = sum(f["amount_kip"] for f in definition.get("fees", []))
+    service.sla_days = definition["sla_days"]
+    service.save()
+    service.offices.set(Organisation.objects.filter(code__in=definition.get("offices", [])))
+    service.categories.set(Category.objects.filter(code__in=definition.get("categories", [])))
+    service.life_events.set(LifeEvent.objects.filter(code__in=definition.get("life_events", [])))
+    search_index(
+        kind="service",
+        key=service.code,
+        title_lo=service.name_lo,
+        title_en=service.name_en,
+        body_lo=" ".join(definition.get(k, "") for k in ("summary_lo", "description_lo", "eligibility_lo")),
+        body_en=" ".join(definition.get(k, "") for k in ("summary_en", "description_en", "eligibility_en")),
+        url=f"/services/{service.code}/",
+    )
+    audit_record(actor=actor, action="service.publish", obj=service, data={"version": version.version})
+    return version
+
+
+def service_import_directory(*, actor: Any, directory: Path = DEFINITIONS_DIR) -> list[ServiceVersion]:
+    return [
+        service_import(actor=actor, definition=load_file(path))
+        for path in sorted(directory.glob("*.y*ml")) + sorted(directory.glob("*.json"))
+    ]
+
+
+def _route_office(service: Service, applicant: Any) -> Organisation | None:
+    """The office that handles the application: the one in the applicant's district, else province, else the
+    first office of the service, else the agency itself."""
+    offices = list(service.offices.active().select_related("district", "province"))
+    for match in (
+        lambda o: applicant.district_id and o.district_id == applicant.district_id,
+        lambda o: applicant.province_id and o.province_id == applicant.province_id and not o.district_id,
+        lambda o: True,
+    ):
+        for office in offices:
+            if match(office):
+                return office
+    return service.agency
+
+
+def _new_reference() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+    return f"A{timezone.now():%y}-" + "".join(secrets.choice(alphabet) for _ in range(7))
+
+
+@transaction.atomic
+def application_create(*, applicant: Any, service: Service) -> Application:
+    version = service.current_version
+    if version is None or version.status != ServiceVersion.Status.PUBLISHED:
+        raise ValidationError(_("This service is not open for applications."))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    reference=_new_reference(),
+                    applicant=applicant,
+                    service_version=version,
+                    office=_route_office(service, applicant),
+                    state=version.workflow.definition["initial"],
+                    created_by=applicant,
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise RuntimeError("could not allocate an application reference")
+    application.workflow = workflow_start(
+        definition=version.workflow,
+        subject_type=SUBJECT_TYPE,
+        subject_id=str(application.public_id),
+        applicant=applicant,
+        office=application.office,
+        actor=applicant,
+    )
+    application.save(update_fields=["workflow"])
+    audit_record(actor=applicant, action="application.create", obj=application, data={"service": service.code})
+    return application
+
+
+def _own_editable(actor: Any, application: Application) -> None:
+    if application.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if application.state not in EDITABLE_STATES:
+        raise ValidationError(_("This application can no longer be changed."))
+
+
+@transaction.atomic
+def application_save_draft(*, actor: Any, application: Application, data: dict[str, Any]) -> Application:
+    """Keep what the applicant typed, valid or not yet complete: the full check comes at submission."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _own_editable(actor, application)
+    properties = application.service_version.definition["form"]["schema"]["properties"]
+    application.data = {k: v for k, v in data.items() if k in properties}
+    application.updated_by = actor
+    application.save(update_fields=["data", "updated_by", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_upload(
+    *, actor: Any, application: Application, requirement: str, upload: UploadedFile
+) -> ApplicationFile:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _own_editable(actor, application)
+    spec = next(
+        (d for d in application.service_version.definition.get("documents", []) if d["code"] == requirement), None
+    )
+    if spec is None:
+        raise ValidationError(_("This application does not ask for that document."))
+    max_bytes = min(int(spec.get("max_mb", 5) * 1024 * 1024), settings.SERVICES_UPLOAD_MAX_BYTES)
+    checked = check_upload(upload, allowed=spec.get("types", ["pdf", "jpeg", "png"]), max_bytes=max_bytes)
+    # The stored name is random: what the user called the file is kept only as text.
+    original_name = Path(upload.name or "").name[:200]
+    upload.name = f"{secrets.token_hex(16)}.{checked.kind}"
+    stored = ApplicationFile.objects.create(
+        application=application,
+        requirement=requirement,
+        file=upload,
+        original_name=original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="application.upload",
+        obj=application,
+        data={"requirement": requirement, "sha256": checked.sha256},
+    )
+    return stored
+
+
+def submission_errors(application: Application) -> dict[str, list[str]]:
+    """What stops an application from being sent: form fields by name, missing documents under their codes."""
+    definition = application.service_version.definition
+    errors: dict[str, list[str]] = {}
+    # An empty answer is no answer: JSON Schema's `required` only asks that the key be there.
+    data = {k: v for k, v in application.data.items() if v not in ("", None)}
+    validator = jsonschema.Draft202012Validator(definition["form"]["schema"], format_checker=jsonschema.FormatChecker())
+    for error in validator.iter_errors(data):
+        if error.validator == "required":
+            for name in definition["form"]["schema"]["required"]:
+                if name not in data:
+                    errors.setdefault(name, [_("This field is required.")])
+        else:
+            field = str(error.path[0]) if error.path else "__all__"
+            errors.setdefault(field, []).append(_("This value is not valid."))
+    uploaded = set(application.files.active().values_list("requirement", flat=True))
+    for document in definition.get("documents", []):
+        if document.get("required") and document["code"] not in uploaded:
+            errors.setdefault(document["code"], []).append(_("This document is required."))
+    return errors
+
+
+@transaction.atomic
+def application_submit(*, actor: Any, application: Application) -> Application:
+    """Send the application. A second submit (a double click, a retried request) changes nothing."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if application.submitted_at is not None:
+        return application
+    if application.state != "draft":
+        raise ValidationError(_("This application can no longer be changed."))
+    errors = submission_errors(application)
+    if errors:
+        raise ValidationError(errors)
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["submitted_at", "updated_at"])
+    return _move(application, "submit", actor)
+
+
+def _move(application: Application, transition: str, actor: Any, **kwargs: Any) -> Application:
+    instance = workflow_transition(instance=application.workflow, transition=transition, actor=actor, **kwargs)
+    application.refresh_from_db()
+    application.state = instance.state
+    if instance.is_terminal and application.decided_at is None:
+        application.decided_at = timezone.now()
+    application.save(update_fields=["state", "decided_at", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_respond(*, actor: Any, application: Application, answer: str) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    return _move(application, "respond", actor, data={"answer": answer})
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Any, application: Application) -> Application:
+    """The applicant takes the application back (while the workflow allows it: a draft, an unpaid one)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    return _move(application, "withdraw", actor)
+
+
+@transaction.atomic
+def application_act(
+    *, actor: Any, application: Application, transition: str, reason: str = "", expected_version: int | None = None
+) -> Application:
+    """An officer's move (start review, ask for information, approve, refuse)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    return _move(application, transition, actor, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def application_payment_received(*, application_id: str) -> Application:
+    application = Application.objects.select_for_update().get(public_id=application_id)
+    if application.state != "awaiting_payment":
+        return application
+    return _move(application, "payment_received", None, system=True)
+
+
+@transaction.atomic
+def application_note_add(*, actor: Any, application: Application, text: str, internal: bool = True) -> ApplicationNote:
+    """Only staff holding a role in the office handling the application write on it."""
+    if application.office is None or not active_assignments(actor).filter(organisation=application.office).exists():
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first.")})
+    note = ApplicationNote(application=application, author=actor, text=text, internal=internal, created_by=actor)
+    note.full_clean()
+    note.save()
+    audit_record(actor=actor, action="application.note", obj=application, data={"internal": internal})
+    return note
