@@ -44,7 +44,7 @@ demo: migrate compilemessages
 ## make run: install, migrate, load the demo data, then serve in production mode on 127.0.0.1:$(PORT)
 run: demo
 	$(PY) manage.py collectstatic --no-input -v 0
-	$(PY) manage.py serve --port $(PORT)
+	PAYMENTS_SIMULATOR=1 $(PY) manage.py serve --port $(PORT)
 
 ## make dev: Django's autoreloading server plus a task worker
 dev: demo

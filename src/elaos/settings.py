@@ -223,6 +223,9 @@ TASKS = {
     }
 }
 
+# The bank simulator page (/payments/simulator/<reference>/) "pays" a Lao QR in development and demos.
+PAYMENTS_SIMULATOR = env_bool("PAYMENTS_SIMULATOR")
+
 # Notifications: "outbox" keeps messages in the local simulator (read them at /backoffice/outbox/);
 # "kannel" sends SMS through a Kannel-compatible HTTP gateway; "smtp" sends e-mail through EMAIL_HOST.
 NOTIFY_SMS_BACKEND = os.environ.get("NOTIFY_SMS_BACKEND", "outbox")
