@@ -16,6 +16,7 @@ from elaos.agencies.access import active_assignments
 from elaos.agencies.models import Organisation
 from elaos.core.audit import audit_record
 from elaos.search.services import search_index
+from elaos.services.access import can_manage_definitions
 from elaos.services.definition import DEFINITIONS_DIR, load_file, resolve_workflow, service_errors
 from elaos.services.models import (
     Application,
@@ -43,14 +44,24 @@ def known_codes() -> dict[str, set[str]]:
     }
 
 
+def service_errors_for(definition: dict[str, Any]) -> list[str]:
+    """Every problem with a definition, checked against the organisations, categories and actions that exist."""
+    return service_errors(definition, known=known_codes())
+
+
 @transaction.atomic
 def service_import(*, actor: Any, definition: dict[str, Any]) -> ServiceVersion:
     """Validate and publish a service definition. An unchanged definition publishes nothing new; a changed one
     becomes a new version, and applications already running keep the version they started with."""
-    errors = service_errors(definition, known=known_codes())
+    errors = service_errors_for(definition)
     if errors:
         raise ValidationError(errors)
     agency = Organisation.objects.get(code=definition["agency"])
+    if actor is not None and not can_manage_definitions(actor, agency):
+        raise PermissionDenied
+    existing = Service.objects.filter(code=definition["code"]).select_related("agency").first()
+    if actor is not None and existing is not None and not can_manage_definitions(actor, existing.agency):
+        raise PermissionDenied
     service, _created = Service.objects.get_or_create(
         code=definition["code"],
         defaults={"agency": agency, "name_lo": definition["name_lo"], "name_en": definition["name_en"]},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from elaos.services import views_backoffice, views_citizen
+from elaos.services import views_backoffice, views_citizen, views_definitions
 
 app_name = "services"
 
@@ -22,6 +22,9 @@ urlpatterns = [
 ]
 
 backoffice_urlpatterns = [
+    path("catalogue/", views_definitions.definition_list, name="definitions"),
+    path("catalogue/new/", views_definitions.definition_edit, name="definition_new"),
+    path("catalogue/<slug:code>/", views_definitions.definition_edit, name="definition_edit"),
     path("queue/", views_backoffice.queue, name="queue"),
     path("applications/<uuid:public_id>/", views_backoffice.application_detail, name="bo_application"),
     path(
