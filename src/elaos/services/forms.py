@@ -154,6 +154,8 @@ class CatalogueForm(forms.Form):
         help_text=gettext_lazy("In Lao or English, for example ໃບຢັ້ງຢືນ."),
         max_length=200,
         required=False,
+        # A search box (type="search"): setting "type" in attrs would print a second, ignored type attribute.
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     agency = forms.ChoiceField(label=gettext_lazy("Agency"), required=False)
     life_event = forms.ChoiceField(label=gettext_lazy("Life event"), required=False)
@@ -161,7 +163,6 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: Any, life_events: Any, categories: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
         any_choice = ("", _("All"))
         for name, objects in (("agency", agencies), ("life_event", life_events), ("category", categories)):
             self.fields[name].choices = [any_choice] + [(o.code, localized(o, "name")) for o in objects]
