@@ -161,6 +161,12 @@ async def _warm_up(server: Server, data: dict[str, Any], files: list) -> None:
         await http_request(server.host, server.port, data["queue_path"], headers)
 
 
+def _error(database: str, peer: str, message: str) -> dict[str, object]:
+    return error_result(
+        name=NAME, unit="ms", peer=peer, goal=GOAL_MS, goal_of="value", error=message, database=database
+    )
+
+
 def _hello_latencies(server: Server, concurrency: int, seconds: float) -> list[float]:
     stats = measure(server.host, server.port, {"hello": HELLO}, seconds=seconds, concurrency=concurrency, warmup=0.3)
     return stats["hello"].latencies
@@ -177,14 +183,10 @@ def run() -> list[dict[str, object]]:
             data = fixture(site, "submissions", reuse=False, applications=applications, clients=clients, warmup=6)
         except subprocess.CalledProcessError as exc:
             return [
-                error_result(
-                    name=NAME,
-                    unit="ms",
-                    peer=peer,
-                    goal=GOAL_MS,
-                    goal_of="value",
-                    error=f"setup failed (benchmarks.fixtures submissions exited {exc.returncode}; see stderr)",
-                    database=site.database,
+                _error(
+                    site.database,
+                    peer,
+                    f"setup failed (benchmarks.fixtures submissions exited {exc.returncode}; see stderr)",
                 )
             ]
         # The service's required documents, each a tiny valid file of an accepted type.
@@ -196,14 +198,10 @@ def run() -> list[dict[str, object]]:
             )
             if status != 200:
                 return [
-                    error_result(
-                        name=NAME,
-                        unit="ms",
-                        peer=peer,
-                        goal=GOAL_MS,
-                        goal_of="value",
-                        error=f"the office queue {data['queue_path']} answered {status} to a verified officer",
-                        database=site.database,
+                    _error(
+                        site.database,
+                        peer,
+                        f"the office queue {data['queue_path']} answered {status} to a verified officer",
                     )
                 ]
             asyncio.run(_warm_up(server, data, files))
@@ -231,17 +229,7 @@ def run() -> list[dict[str, object]]:
         f"{after['rows']} rows {after['queue']['queries']}"
     )
     if not delays:
-        return [
-            error_result(
-                name=NAME,
-                unit="ms",
-                peer=peer,
-                goal=GOAL_MS,
-                goal_of="value",
-                error=f"no application was seen in the queue; errors: {dict(outcome.errors)}",
-                database=site.database,
-            )
-        ]
+        return [_error(site.database, peer, f"no application was seen in the queue; errors: {dict(outcome.errors)}")]
     return [
         result(
             name=NAME,

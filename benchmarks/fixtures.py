@@ -25,9 +25,6 @@ TINY_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 BENCH_EMAIL_DOMAIN = "bench.e-laos.invalid"
 DOCUMENT_PREFIX = "document"  # elaos.services.forms.DOCUMENT_PREFIX: file inputs are named document-<code>
 SERVICE = "certificate-of-residence"  # free (workflow certificate-free): no payment between submit and queue
-# Free as well, and routed to another office (moha-npa): submissions that warm the server up without entering the
-# measured queue.
-WARMUP_SERVICE = "npa-registration"
 SAMPLE_TEXT = "ບ້ານ ໂພນໄຊ ທົດສອບ"  # Lao text, like real answers
 
 
@@ -91,6 +88,23 @@ def required_files(definition: dict[str, Any]) -> list[tuple[str, str, str, byte
     return files
 
 
+def warmup_service(definitions: list[dict[str, Any]], office: str) -> str | None:
+    """The code of a service whose submissions can warm the server up without entering `office`'s queue: free,
+    not handled by that office, its form fillable by form_values. None when there is none."""
+    for definition in sorted(definitions, key=lambda d: d["code"]):
+        if definition["code"] == SERVICE or definition.get("fees"):
+            continue
+        if office in definition.get("offices", []) or definition.get("agency") == office:
+            continue
+        try:
+            form_values(definition)
+            required_files(definition)
+        except ValueError:
+            continue
+        return str(definition["code"])
+    return None
+
+
 _LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b|%s")
 
 
@@ -108,8 +122,11 @@ def repeated_queries(statements: list[str]) -> list[tuple[int, str]]:
 # --- Django side ---------------------------------------------------------------------------------------------------
 
 
-def _count(client: Any, label: str, path: str, method: str = "get", expect: int = 200, **kwargs: Any) -> dict:
-    """One request through the test client, with its status, SQL query count and repeated query shapes."""
+def _count(
+    client: Any, label: str, path: str, method: str = "get", expect: int = 200, quiet: bool = False, **kwargs: Any
+) -> dict:
+    """One request through the test client, with its status, SQL query count and repeated query shapes (logged
+    unless quiet)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -119,14 +136,16 @@ def _count(client: Any, label: str, path: str, method: str = "get", expect: int 
     elapsed = time.perf_counter() - started
     statements = [q["sql"] for q in captured.captured_queries]
     repeats = repeated_queries(statements)
+    if response.status_code != expect:
+        raise RuntimeError(f"{label}: {method.upper()} {path} answered {response.status_code}, expected {expect}")
+    if quiet:
+        return {"queries": len(statements), "repeated": [], "response": response}
     _log(
         f"{label}: {method.upper()} {path[:90]} -> {response.status_code}, {len(statements)} queries, "
         f"{elapsed * 1000:.0f} ms (test client)"
     )
     for n, shape in repeats:
         _log(f"  repeated x{n}: {shape[:220]}")
-    if response.status_code != expect:
-        raise RuntimeError(f"{label}: {method.upper()} {path} answered {response.status_code}, expected {expect}")
     return {"queries": len(statements), "repeated": [[n, shape[:300]] for n, shape in repeats], "response": response}
 
 
@@ -240,18 +259,20 @@ def citizen_pages(params: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError(f"the issued document does not verify: {verification.reason}")
 
     client, session = _signed_in(citizen)
+    anonymous = type(client)()  # the catalogue and /verify/ are measured without cookies, like a first visit
     status_path = f"/services/applications/{application.public_id}/status/"
     verify_path = f"/verify/?c={quote(document.payload, safe='')}"
-    counts = {
-        "catalogue": _count(client, "catalogue", "/services/"),
-        "status": _count(client, "status", status_path),
-        "verify": _count(client, "verify", verify_path),
-        "hello": _count(client, "hello", "/bench/hello"),
-        "hello_anonymous": _count(type(client)(), "hello (no session)", "/bench/hello"),
+    pages = {
+        "catalogue": (anonymous, "/services/"),
+        "status": (client, status_path),
+        "verify": (anonymous, verify_path),
+        "hello": (client, "/bench/hello"),
+        "hello_anonymous": (anonymous, "/bench/hello"),
     }
-    # Twice: the first request of a process fills caches (keys, templates, translations) the others find full.
-    for name, path in (("catalogue", "/services/"), ("status", status_path), ("verify", verify_path)):
-        counts[name] = _count(client, f"{name} again", path)
+    # Each twice, the second counted: the first request of a process fills caches (keys, templates, translations).
+    for name, (who, path) in pages.items():
+        _count(who, f"{name} (first)", path, quiet=True)
+    counts = {name: _count(who, name, path) for name, (who, path) in pages.items()}
     if b"message-error" in counts["verify"]["response"].content:
         raise RuntimeError("the verification page does not say the document is valid")
     return {
@@ -320,14 +341,22 @@ def submissions(params: dict[str, Any]) -> dict[str, Any]:
             f"the queue's first page of {QUEUE_PAGE_SIZE} and never seen"
         )
 
-    warmup_service = Service.objects.get(code=WARMUP_SERVICE)
-    warmup_citizen = _new_citizen(tag, clients)
-    warmup_drafts = [
-        services.application_create(applicant=warmup_citizen, service=warmup_service)
-        for _ in range(int(params.get("warmup", 0)))
-    ]
-    if any(d.office_id == office.pk for d in warmup_drafts):
-        raise RuntimeError(f"{WARMUP_SERVICE} is routed to {office.code} too: its warm-up would enter the queue")
+    published = Service.objects.filter(current_version__isnull=False).select_related("current_version")
+    warmup_code = warmup_service([s.current_version.definition for s in published], office.code)
+    warmup_drafts: list[Any] = []
+    warmup_definition: dict[str, Any] = {}
+    if warmup_code is None:
+        _log(f"no free service outside {office.code} to warm up with: the first submissions will be cold")
+    else:
+        warmup = published.get(code=warmup_code)
+        warmup_definition = warmup.current_version.definition
+        warmup_citizen = _new_citizen(tag, clients)
+        warmup_drafts = [
+            services.application_create(applicant=warmup_citizen, service=warmup)
+            for _ in range(int(params.get("warmup", 0)))
+        ]
+        if any(d.office_id == office.pk for d in warmup_drafts):
+            raise RuntimeError(f"{warmup_code} is routed to {office.code} too: its warm-up would enter the queue")
 
     # One submission through the test client, as the load generator sends it, for its query count; then refused
     # so that it leaves the queue to this run's applications.
@@ -352,9 +381,10 @@ def submissions(params: dict[str, Any]) -> dict[str, Any]:
         "form": form_values(definition),
         "documents": definition.get("documents", []),
         "warmup": {
-            "session": _signed_in(warmup_citizen)[1],
-            "form": form_values(warmup_service.current_version.definition),
-            "documents": warmup_service.current_version.definition.get("documents", []),
+            "service": warmup_code,
+            "session": _signed_in(warmup_drafts[0].applicant)[1] if warmup_drafts else "",
+            "form": form_values(warmup_definition) if warmup_drafts else {},
+            "documents": warmup_definition.get("documents", []),
             "applications": [
                 {"public_id": str(d.public_id), "path": f"/services/applications/{d.public_id}/"} for d in warmup_drafts
             ],
