@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "elaos.documents",
     "elaos.search",
     "elaos.services",
+    "elaos.civil_society",
+    "elaos.consultation",
     "elaos.demo",
     "django.contrib.admin",
     "django.contrib.auth",

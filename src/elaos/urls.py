@@ -10,6 +10,8 @@ urlpatterns = [
     path("backoffice/", include("elaos.agencies.urls")),
     path("backoffice/outbox/", include("elaos.notifications.urls")),
     path("services/", include("elaos.services.urls")),
+    path("npas/", include("elaos.civil_society.urls")),
+    path("consultations/", include("elaos.consultation.urls")),
     path("backoffice/services/", include((services_backoffice_urls, "services_bo"))),
     path("payments/", include("elaos.payments.urls")),
     path("", include("elaos.documents.urls")),

@@ -292,6 +292,14 @@ def load_demo() -> dict[str, int]:
     from elaos.services.services import service_import_directory
 
     service_import_directory(actor=None)
+    # Public consultation: an open draft and a closed one with responses; loading again adds nothing.
+    from elaos.consultation.demo import load_consultation_demo
+
+    load_consultation_demo()
+    # The NPA register: demo associations with officers, reports and projects; loading again adds nothing.
+    from elaos.civil_society.demo import load_npa_demo
+
+    load_npa_demo()
     return created
 
 

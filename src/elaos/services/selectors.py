@@ -81,3 +81,9 @@ def application_for_staff(user: Any, public_id: Any) -> Application:
     if application is None:
         raise Http404
     return application
+
+
+def application_by_subject_id(subject_id: str) -> Application:
+    """The application a workflow instance is about (its subject_id), for other domains' workflow actions; raises
+    Application.DoesNotExist when there is none."""
+    return _applications().get(public_id=subject_id)
