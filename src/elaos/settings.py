@@ -225,6 +225,10 @@ TASKS = {
     }
 }
 
+# Anonymous visitors' copies of public pages (home, catalogue, register) are kept this long (0 turns it off).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "elaos"}}
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+
 # The bank simulator page (/payments/simulator/<reference>/) "pays" a Lao QR in development and demos.
 PAYMENTS_SIMULATOR = env_bool("PAYMENTS_SIMULATOR")
 

@@ -12,3 +12,5 @@ PASSWORD_HASHERS = [
 ]
 NOTIFY_SMS_BACKEND = "outbox"
 NOTIFY_EMAIL_BACKEND = "outbox"
+# Tests look at fresh pages; the public-page cache has tests of its own.
+PUBLIC_PAGE_CACHE_SECONDS = 0

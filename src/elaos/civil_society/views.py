@@ -21,6 +21,7 @@ from elaos.agencies.selectors import sectors
 from elaos.civil_society import selectors, services
 from elaos.civil_society.access import can_manage_register
 from elaos.civil_society.models import Npa
+from elaos.core.cache import public_page
 from elaos.core.decorators import staff_required
 from elaos.core.lao import format_kip, localized
 from elaos.core.models import Province
@@ -76,6 +77,7 @@ class StatusChangeForm(forms.Form):
     )
 
 
+@public_page()
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.GET)

@@ -25,6 +25,7 @@ from elaos.consultation.forms import (
     format_articles,
 )
 from elaos.consultation.models import Comment, Consultation, Draft
+from elaos.core.cache import public_page
 from elaos.core.decorators import staff_required
 
 WHOLE_DRAFT = "whole"
@@ -34,6 +35,7 @@ def _target(article_number: int | None) -> str:
     return f"a{article_number}" if article_number is not None else WHOLE_DRAFT
 
 
+@public_page()
 def consultation_list(request: HttpRequest) -> HttpResponse:
     consultations = selectors.sorted_for_display(selectors.consultation_list())
     return render(request, "consultation/list.html", {"consultations": consultations})

@@ -5,10 +5,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from elaos.core.cache import public_page
 
+
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
@@ -44,6 +48,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@csrf_exempt  # Switching the language changes nothing of value, and keeps public pages free of tokens.
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch (a cookie, works without JavaScript), also remembered on the account."""

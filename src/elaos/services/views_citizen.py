@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from elaos.core.cache import public_page
 from elaos.core.lao import localized
 from elaos.services import selectors, services
 from elaos.services.forms import (
@@ -38,6 +39,7 @@ def _channel_names() -> dict[str, str]:
     return {"online": _("Online"), "office": _("At the office"), "post": _("By post")}
 
 
+@public_page()
 def catalogue(request: HttpRequest) -> HttpResponse:
     agencies = sorted({service.agency for service in selectors.catalogue()}, key=lambda a: localized(a, "name"))
     form = CatalogueForm(
