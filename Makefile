@@ -35,7 +35,7 @@ system-deps:
 compilemessages: install
 	$(VENV)/bin/pybabel -q compile -d src/elaos/locale -D django
 
-migrate: install
+migrate: compilemessages
 	$(PY) manage.py migrate --no-input -v 0
 
 demo: migrate compilemessages
