@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from elaos.accounts.api import router as accounts_router
 from elaos.civil_society.api import router as civil_society_router
 from elaos.consultation.api import router as consultation_router
+from elaos.coordination.api import router as coordination_router
 from elaos.documents.api import router as documents_router
 from elaos.payments.api import router as payments_router
 from elaos.services.api import router as services_router
@@ -28,6 +29,7 @@ api.add_router("/payments", payments_router)
 api.add_router("/", documents_router)
 api.add_router("/", consultation_router)
 api.add_router("/", civil_society_router)
+api.add_router("/", coordination_router)
 
 
 @api.exception_handler(AuthenticationError)

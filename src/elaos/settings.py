@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "elaos.services",
     "elaos.civil_society",
     "elaos.consultation",
+    "elaos.coordination",
     "elaos.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -224,6 +225,13 @@ TASKS = {
         "QUEUES": ["default", "notifications"],
     }
 }
+
+# Periodic tasks, enqueued by `manage.py periodic` (started by `manage.py serve`): (task path, every N seconds).
+PERIODIC_TASKS = [
+    ("elaos.workflows.tasks.sla_sweep", 300),
+    ("elaos.payments.tasks.expire_payments", 600),
+    ("elaos.civil_society.tasks.annual_report_reminders", 24 * 60 * 60),
+]
 
 # Anonymous visitors' copies of public pages (home, catalogue, register) are kept this long (0 turns it off).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "elaos"}}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("services/", include("elaos.services.urls")),
     path("npas/", include("elaos.civil_society.urls")),
     path("consultations/", include("elaos.consultation.urls")),
+    path("coordination/", include("elaos.coordination.urls")),
     path("backoffice/services/", include((services_backoffice_urls, "services_bo"))),
     path("payments/", include("elaos.payments.urls")),
     path("", include("elaos.documents.urls")),

@@ -29,3 +29,22 @@ def can_manage_register(user: Any) -> bool:
                 break
             node = node.parent
     return False
+
+
+def npa_admin_filter(user: Any) -> Any:
+    """The memberships that make a user an administrator of an association today (a Q on NpaMembership)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return Q(user=user, role="npa_admin", since__lte=today) & (Q(until__isnull=True) | Q(until__gte=today))
+
+
+def is_npa_admin(user: Any, npa: Any) -> bool:
+    """True when the user administers the association today; suspended and dissolved associations keep their
+    administrators, so that a report can still be filed for a past year."""
+    from elaos.civil_society.models import NpaMembership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return NpaMembership.objects.filter(npa_admin_filter(user), npa=npa).exists()

@@ -1,18 +1,27 @@
 """The register's part in the services domain's workflow: an approved "npa-registration" application enters the
-association in the register. Registered with the workflow engine at start-up (apps.CivilSocietyConfig.ready); the
-application is read through the services domain's own selector, never its models."""
+association in the register, an approved "npa-amendment" replaces its officers, an approved "npa-dissolution"
+dissolves it, and the "line_ministry" office resolver hands a registration to the line ministry of its sector for
+an opinion. Registered with the workflow engine at start-up (apps.CivilSocietyConfig.ready); the application is read
+through the services domain's own selector, never its models."""
 
+import datetime
 import re
 from typing import Any
 
-from elaos.agencies.models import Sector
-from elaos.civil_society.models import Npa
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from elaos.agencies.models import Organisation, Sector
+from elaos.civil_society.models import Npa, NpaOfficer
 from elaos.civil_society.selectors import name_key
-from elaos.civil_society.services import OfficerIn, npa_create
+from elaos.civil_society.services import OfficerIn, npa_create, npa_officers_replace, npa_transition
 from elaos.core.models import District, Province
 
 SUBJECT_TYPE = "services.application"
 SERVICE_CODE = "npa-registration"
+AMENDMENT_CODE = "npa-amendment"
+DISSOLUTION_CODE = "npa-dissolution"
 # The application form's association types, as the register names them.
 TYPES = {
     "economic": Npa.Type.ECONOMIC,
@@ -43,8 +52,15 @@ def sector_for_line_ministry(text: str) -> Sector | None:
     return None
 
 
-def _place(address: str, applicant: Any) -> tuple[Province | None, District | None]:
-    """The province and district named in the office address, else the applicant's own."""
+def _place(address: str, applicant: Any, data: dict[str, Any]) -> tuple[Province | None, District | None]:
+    """The district or province chosen in the form (provincial and district associations choose theirs), else the
+    ones named in the office address, else the applicant's own."""
+    district = District.objects.select_related("province").filter(code=data.get("district") or "").first()
+    if district is not None:
+        return district.province, district
+    chosen = Province.objects.filter(code=data.get("province") or "").first()
+    if chosen is not None:
+        return chosen, None
     key = name_key(address)
 
     def named(place: Any) -> int:
@@ -68,7 +84,7 @@ def npa_fields_from_application(data: dict[str, Any], applicant: Any) -> dict[st
     """The register's fields from the application form (src/elaos/services/definitions/npa-registration.yaml)."""
     objectives = data.get("objectives", "")
     address = data.get("head_office_address", "")
-    province, district = _place(address, applicant)
+    province, district = _place(address, applicant, data)
     level = data.get("level", Npa.Level.NATIONAL)
     return {
         "name_lo": data["name_lo"].strip(),
@@ -108,7 +124,105 @@ def on_npa_register(*, instance: Any, config: dict, transition: Any) -> None:
     )
 
 
+def line_ministry_office(*, instance: Any) -> Organisation | None:
+    """Office resolver "line_ministry": the line ministry of the sector the application names."""
+    from elaos.services.selectors import application_by_subject_id
+
+    application = application_by_subject_id(instance.subject_id)
+    sector = sector_for_line_ministry(application.data.get("line_ministry", ""))
+    return sector.line_ministry if sector else None
+
+
+def _role_names() -> dict[str, str]:
+    """The roles an applicant may write in the officers list of an amendment: by code, English or Lao name."""
+    names = {role.value: role.value for role in NpaOfficer.Role}
+    for language in ("en", "lo"):
+        with translation.override(language):
+            names |= {str(role.label).lower(): role.value for role in NpaOfficer.Role}
+    return names
+
+
+OFFICER_LINE = re.compile(r"^\s*(?P<role>[^:：]+?)\s*[:：]\s*(?P<name_lo>[^/]+?)\s*(?:/\s*(?P<name_latin>.+?)\s*)?$")
+
+
+def officers_from_text(text: str) -> list[OfficerIn]:
+    """The officers of an amendment, one a line: "role: name in Lao / name in Latin script" (the Latin name is
+    optional), e.g. "president: ບຸນທະວີ ສີສຸພັນ / Bounthavy Sisouphanh"."""
+    officers, role_names = [], _role_names()
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        match = OFFICER_LINE.match(line)
+        role = role_names.get(match.group("role").strip().lower()) if match else None
+        if match is None or role is None:
+            raise ValidationError(
+                {"new_officers": _("Write one officer a line: role, a colon, then the name: %(line)s") % {"line": line}}
+            )
+        officers.append(
+            OfficerIn(name_lo=match.group("name_lo"), name_latin=match.group("name_latin") or "", role=role)
+        )
+    return officers
+
+
+def _registered_npa(application: Any) -> Npa:
+    number = str(application.data.get("registration_number", "")).strip().upper()
+    npa = Npa.objects.filter(registration_number=number).first()
+    if npa is None:
+        raise ValidationError(
+            {"registration_number": _("No association has this registration number: %(number)s.") % {"number": number}}
+        )
+    return npa
+
+
+def _application_of(instance: Any, service_code: str) -> Any:
+    from elaos.services.selectors import application_by_subject_id
+
+    application = application_by_subject_id(instance.subject_id)
+    return application if application.service_version.service.code == service_code else None
+
+
+def on_npa_amend(*, instance: Any, config: dict, transition: Any) -> None:
+    """Approved amendment: the officers it lists replace the current ones (a new charter is kept with the
+    application and noted in the register's audit trail)."""
+    application = _application_of(instance, AMENDMENT_CODE)
+    if application is None:
+        return
+    npa = _registered_npa(application)
+    changes = application.data.get("changes", "")
+    officers = officers_from_text(application.data.get("new_officers", "")) if "officers" in changes else []
+    if "officers" in changes and not officers:
+        raise ValidationError({"new_officers": _("List the new officers.")})
+    npa_officers_replace(
+        actor=transition.actor if transition else None,
+        npa=npa,
+        officers=officers,
+        charter_changed="charter" in changes,
+        source_application_id=application.public_id,
+    )
+
+
+def on_npa_dissolve(*, instance: Any, config: dict, transition: Any) -> None:
+    """Approved dissolution: the association is dissolved, with the applicant's reason and date."""
+    application = _application_of(instance, DISSOLUTION_CODE)
+    if application is None:
+        return
+    npa = _registered_npa(application)
+    if npa.status == Npa.Status.DISSOLVED:
+        return
+    date = application.data.get("dissolution_date")
+    npa_transition(
+        actor=transition.actor if transition else None,
+        npa=npa,
+        action="dissolve",
+        reason=application.data.get("reason", ""),
+        date=datetime.date.fromisoformat(date) if date else None,
+    )
+
+
 def register() -> None:
-    from elaos.workflows.actions import register_action
+    from elaos.workflows.actions import register_action, register_office_resolver
 
     register_action("npa_register", on_npa_register, subject_type=SUBJECT_TYPE)
+    register_action("npa_amend", on_npa_amend, subject_type=SUBJECT_TYPE)
+    register_action("npa_dissolve", on_npa_dissolve, subject_type=SUBJECT_TYPE)
+    register_office_resolver("line_ministry", line_ministry_office, subject_type=SUBJECT_TYPE)

@@ -9,8 +9,10 @@ from django.http import HttpRequest
 from elaos.civil_society.models import (
     AnnualReport,
     AnnualReportIncome,
+    AnnualReportOverdue,
     AnnualReportSpending,
     Npa,
+    NpaMembership,
     NpaOfficer,
     NpaProject,
     NpaStatusChange,
@@ -76,3 +78,20 @@ class AnnualReportAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     search_fields = ["npa__registration_number", "npa__name_lo"]
     inlines = [IncomeInline, SpendingInline]
+
+
+@admin.register(NpaMembership)
+class NpaMembershipAdmin(admin.ModelAdmin):
+    """Who may act online for an association: recorded by the registrar on the association's request."""
+
+    list_display = ["npa", "user", "role", "since", "until"]
+    list_filter = ["role"]
+    search_fields = ["npa__registration_number", "npa__name_lo", "user__phone", "user__email"]
+    raw_id_fields = ["npa", "user"]
+
+
+@admin.register(AnnualReportOverdue)
+class AnnualReportOverdueAdmin(admin.ModelAdmin):
+    list_display = ["npa", "year", "flagged_at"]
+    list_filter = ["year"]
+    readonly_fields = ["npa", "year", "flagged_at"]

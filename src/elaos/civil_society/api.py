@@ -15,13 +15,19 @@ from elaos.civil_society.models import Npa
 from elaos.civil_society.schemas import (
     AnnualReportOut,
     CodeNameOut,
+    DashboardCountOut,
+    DecisionTimesOut,
     IncomeLineOut,
     MoneyLineOut,
+    NpaDashboardOut,
     NpaDetailOut,
     NpaErrorOut,
     NpaExportOut,
     NpaListIn,
     NpaListOut,
+    NpaReportsErrorOut,
+    NpaReportsOut,
+    NpaReportYearOut,
     OfficerOut,
     ProjectOut,
     SectorOut,
@@ -218,3 +224,63 @@ def npa_export_csv(request: HttpRequest) -> HttpResponse:
 )
 def npa_detail(request: HttpRequest, registration_number: str) -> NpaDetailOut:
     return _detail_out(request, selectors.npa_detail(registration_number))
+
+
+# Reports by year and the dashboard's numbers (two path segments after /npas/: they never meet the catch-all)
+
+
+@router.get(
+    "/npas/{registration_number}/reports",
+    response={200: NpaReportsOut, 404: NpaReportsErrorOut},
+    summary="An association's annual reports: years with totals",
+)
+def npa_reports(request: HttpRequest, registration_number: str) -> NpaReportsOut:
+    npa = selectors.npa_detail(registration_number)
+    return NpaReportsOut(
+        registration_number=npa.registration_number,
+        years=[
+            NpaReportYearOut(
+                year=row.year,
+                submitted_at=row.submitted_at,
+                deadline=row.deadline,
+                late=row.late,
+                income_kip=row.income_kip,
+                domestic_income_kip=row.domestic_income_kip,
+                foreign_income_kip=row.foreign_income_kip,
+                spending_kip=row.spending_kip,
+            )
+            for row in selectors.finances_by_year(npa)
+        ],
+        missing_years=selectors.missing_report_years(npa, today=timezone.localdate()),
+    )
+
+
+def _times_out(groups: list[selectors.DecisionTimes]) -> list[DecisionTimesOut]:
+    return [
+        DecisionTimesOut(
+            code=g.code,
+            name_lo=g.name_lo,
+            name_en=g.name_en,
+            decisions=g.count,
+            median_working_days=g.median,
+            max_working_days=g.max,
+            within_deadline_percent=g.within_deadline,
+        )
+        for g in groups
+    ]
+
+
+@router.get("/npa-dashboard", response=NpaDashboardOut, summary="The numbers behind the NPA dashboard")
+def npa_dashboard(request: HttpRequest) -> NpaDashboardOut:
+    """Associations by sector and by province, and registration decision times in working days against the
+    statutory deadline, by decision (stage) and by province (final decisions)."""
+    by_sector = selectors.npa_counts_by("sector")
+    times = selectors.registration_times()
+    return NpaDashboardOut(
+        total=sum(r.count for r in by_sector),
+        by_sector=[DashboardCountOut(**vars(r)) for r in by_sector],
+        by_province=[DashboardCountOut(**vars(r)) for r in selectors.npa_counts_by("province")],
+        statutory_deadline_working_days=times.deadline_days,
+        decision_times_by_stage=_times_out(times.by_stage),
+        decision_times_by_province=_times_out(times.by_province),
+    )

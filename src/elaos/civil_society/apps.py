@@ -10,3 +10,9 @@ class CivilSocietyConfig(AppConfig):
         from elaos.civil_society.actions import register
 
         register()
+
+        from elaos.civil_society.selectors import PROJECT_SUBJECT_TYPE
+        from elaos.civil_society.services import PROJECT_DECISION_ACTION, on_project_decided
+        from elaos.workflows.actions import register_action
+
+        register_action(PROJECT_DECISION_ACTION, on_project_decided, subject_type=PROJECT_SUBJECT_TYPE)

@@ -15,6 +15,7 @@ from elaos.civil_society.models import (
     AnnualReportIncome,
     AnnualReportSpending,
     Npa,
+    NpaMembership,
     NpaOfficer,
     NpaProject,
     NpaStatusChange,
@@ -564,4 +565,22 @@ def load_npa_demo() -> int:
         _reports(npa, index, today)
         npa_index(npa)
         added += 1
+    _demo_memberships()
     return added
+
+
+# The demo citizen who acts online for two associations (files their reports, submits their projects).
+DEMO_NPA_ADMIN_PHONE = "+8562055550101"
+DEMO_NPA_ADMIN_OF = ["NPA-2019-0003", "NPA-2018-0002"]
+
+
+def _demo_memberships() -> None:
+    from elaos.accounts.models import User
+
+    user = User.objects.filter(phone=DEMO_NPA_ADMIN_PHONE).first()
+    if user is None:
+        return
+    for npa in Npa.objects.filter(registration_number__in=DEMO_NPA_ADMIN_OF):
+        NpaMembership.objects.get_or_create(
+            user=user, npa=npa, role=NpaMembership.Role.NPA_ADMIN, defaults={"since": npa.registered_on}
+        )

@@ -206,3 +206,65 @@ class NpaProject(models.Model):
 
     def __str__(self) -> str:
         return self.title_lo
+
+
+class NpaMembership(models.Model):
+    """A person who may act online for an association: its administrators file reports and submit projects."""
+
+    class Role(models.TextChoices):
+        NPA_ADMIN = "npa_admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="npa_memberships")
+    npa = models.ForeignKey(Npa, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["npa", "user", "-since"]
+        indexes = [models.Index(fields=["user", "role"])]
+        verbose_name = _("NPA membership")
+        verbose_name_plural = _("NPA memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.npa.registration_number} ({self.role})"
+
+
+class NpaProjectSubmission(models.Model):
+    """What the association filed with a project beyond its published summary, and who filed it. The project's
+    decision is taken in the workflow engine (subject "civil_society.project")."""
+
+    project = models.OneToOneField(NpaProject, on_delete=models.CASCADE, related_name="submission")
+    description_lo = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("project submission")
+        verbose_name_plural = _("project submissions")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+class AnnualReportOverdue(models.Model):
+    """A year whose report deadline passed with no report, flagged once by the reminders task."""
+
+    npa = models.ForeignKey(Npa, on_delete=models.CASCADE, related_name="overdue_reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    flagged_at = models.DateTimeField(_("flagged at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["npa", "year"]
+        constraints = [models.UniqueConstraint(fields=["npa", "year"], name="one_overdue_flag_per_npa_and_year")]
+        verbose_name = _("overdue annual report")
+        verbose_name_plural = _("overdue annual reports")
+
+    def __str__(self) -> str:
+        return f"{self.npa.registration_number} {self.year}"

@@ -122,3 +122,51 @@ class NpaExportOut(Schema):
     generated_at: datetime.datetime
     count: int
     npas: list[NpaDetailOut]
+
+
+class NpaReportsErrorOut(Schema):
+    code: str = Field(description="A stable machine code: not_found.")
+    message: str = Field(description="A sentence in the request's language.")
+
+
+class NpaReportYearOut(Schema):
+    year: int
+    submitted_at: datetime.datetime
+    deadline: datetime.date
+    late: bool = Field(description="Filed after the deadline.")
+    income_kip: int = Field(description="Whole kip.")
+    domestic_income_kip: int
+    foreign_income_kip: int
+    spending_kip: int
+
+
+class NpaReportsOut(Schema):
+    registration_number: str
+    years: list[NpaReportYearOut]
+    missing_years: list[int] = Field(description="Recent years whose deadline passed with no report.")
+
+
+class DashboardCountOut(Schema):
+    code: str = Field(description="The sector or province code; empty when not recorded.")
+    name_lo: str
+    name_en: str
+    count: int
+
+
+class DecisionTimesOut(Schema):
+    code: str = Field(description="The decision (stage) code, or the province code; empty when not recorded.")
+    name_lo: str
+    name_en: str
+    decisions: int
+    median_working_days: float | None
+    max_working_days: int | None
+    within_deadline_percent: int | None = Field(description="Share of decisions within the statutory deadline.")
+
+
+class NpaDashboardOut(Schema):
+    total: int
+    by_sector: list[DashboardCountOut]
+    by_province: list[DashboardCountOut]
+    statutory_deadline_working_days: int | None
+    decision_times_by_stage: list[DecisionTimesOut]
+    decision_times_by_province: list[DecisionTimesOut]

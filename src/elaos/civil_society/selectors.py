@@ -1,23 +1,32 @@
 """Reads of the NPA register. The register is public: every selector here returns only what anyone may see."""
 
 import difflib
+import statistics
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
+from elaos.civil_society.access import npa_admin_filter
 from elaos.civil_society.models import (
     AnnualReport,
     Npa,
+    NpaMembership,
     NpaOfficer,
     NpaProject,
     NpaStatusChange,
     annual_report_deadline,
 )
+from elaos.core.models import Province
 from elaos.search import lao
 from elaos.search.selectors import search
+from elaos.workflows.models import WorkflowInstance, WorkflowTransition
+from elaos.workflows.selectors import office_queue
+from elaos.workflows.working_days import working_days_between
 
 SEARCH_KIND = "npa"
 MAX_SEARCH_HITS = 1000
@@ -219,3 +228,215 @@ def missing_report_years(npa: Npa, *, today: Any) -> list[int]:
     filed = {report.year for report in npa.annual_reports.all()}
     first = max(npa.registered_on.year, today.year - REPORT_WINDOW_YEARS)
     return [year for year in range(first, today.year) if year not in filed and annual_report_deadline(year) < today]
+
+
+# The association's own pages (its administrators)
+
+
+def npas_of(user: Any) -> list[Any]:
+    """The associations where the user holds a current membership, with the role, by registration number."""
+    today = timezone.localdate()
+    memberships = (
+        NpaMembership.objects.filter(user=user, since__lte=today)
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .select_related("npa__sector__line_ministry")
+        .order_by("npa__registration_number", "role")
+    )
+    seen: dict[int, Any] = {}
+    for membership in memberships:
+        # An administrator who is also listed as a member is shown once, as administrator.
+        if membership.npa_id not in seen or membership.role == NpaMembership.Role.NPA_ADMIN:
+            seen[membership.npa_id] = membership
+    return sorted(seen.values(), key=lambda m: m.npa.registration_number)
+
+
+def npa_for_admin(user: Any, registration_number: str) -> Npa:
+    """An association the user administers today; any other is a 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    admin_of = NpaMembership.objects.filter(npa_admin_filter(user)).values("npa")
+    npa = (
+        Npa.objects.select_related("sector__line_ministry")
+        .filter(registration_number=registration_number, pk__in=admin_of)
+        .first()
+    )
+    if npa is None:
+        raise Http404
+    return npa
+
+
+def annual_report_for(npa: Npa, year: int) -> AnnualReport | None:
+    return AnnualReport.objects.filter(npa=npa, year=year).prefetch_related("income", "spending").first()
+
+
+def projects_of(npa: Npa) -> QuerySet[NpaProject]:
+    return NpaProject.objects.filter(npa=npa).select_related("submission").order_by("-id")
+
+
+# Project decisions (line-ministry staff)
+
+PROJECT_SUBJECT_TYPE = "civil_society.project"
+
+
+def project_queue(actor: Any) -> list[tuple[NpaProject, Any]]:
+    """Projects awaiting a decision in the offices where the actor holds a role, with their workflow instance."""
+    instances = list(office_queue(actor=actor, subject_type=PROJECT_SUBJECT_TYPE))
+    projects = NpaProject.objects.select_related("npa", "submission").in_bulk(
+        [int(i.subject_id) for i in instances if i.subject_id.isdigit()]
+    )
+    return [(projects[int(i.subject_id)], i) for i in instances if int(i.subject_id) in projects]
+
+
+def project_for_staff(actor: Any, pk: int) -> tuple[NpaProject, Any]:
+    """A project awaiting a decision in one of the actor's offices; anything else is a 404."""
+    for project, instance in project_queue(actor):
+        if project.pk == pk:
+            return project, instance
+    raise Http404
+
+
+# Reports by year (API)
+
+
+def report_years(registration_number: str) -> list[YearFinances]:
+    return finances_by_year(npa_detail(registration_number))
+
+
+# The public dashboard
+
+
+@dataclass
+class CountRow:
+    code: str
+    name_lo: str
+    name_en: str
+    count: int
+
+
+def npa_counts_by(dimension: str) -> list[CountRow]:
+    """How many associations of the register (every status) per sector or per province, the most first; those
+    without one are counted under an empty code."""
+    rows = (
+        Npa.objects.active()
+        .order_by()
+        .values(f"{dimension}__code", f"{dimension}__name_lo", f"{dimension}__name_en")
+        .annotate(n=Count("pk"))
+    )
+    result = [
+        CountRow(
+            code=r[f"{dimension}__code"] or "",
+            name_lo=r[f"{dimension}__name_lo"] or "",
+            name_en=r[f"{dimension}__name_en"] or "",
+            count=r["n"],
+        )
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: (-r.count, r.code == "", r.code))
+
+
+REGISTRATION_SUBJECT_TYPE = "services.application"
+REGISTRATION_SERVICE = "npa-registration"
+
+
+@dataclass
+class DecisionTimes:
+    """Working days from submission to a decision, for one group (a province or a stage)."""
+
+    code: str
+    name_lo: str
+    name_en: str
+    days: list[int]
+    deadline_days: int | None
+
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.days) if self.days else None
+
+    @property
+    def max(self) -> int | None:
+        return max(self.days) if self.days else None
+
+    @property
+    def within_deadline(self) -> int | None:
+        """Percent of decisions taken within the statutory deadline (None without a deadline or decisions)."""
+        if not self.days or self.deadline_days is None:
+            return None
+        return round(100 * sum(1 for d in self.days if d <= self.deadline_days) / len(self.days))
+
+
+@dataclass
+class RegistrationTimes:
+    deadline_days: int | None
+    by_province: list[DecisionTimes]
+    by_stage: list[DecisionTimes]
+
+
+def _statutory_days() -> int | None:
+    from elaos.services.selectors import service_detail
+
+    try:
+        return service_detail(REGISTRATION_SERVICE).sla_days
+    except Http404:
+        return None
+
+
+def registration_times() -> RegistrationTimes:
+    """Decision times of NPA registrations, from the workflow history: for each staff decision after the
+    submission, the working days from the submission; by stage (each decision) and by province (the final
+    decision only). The province is the registered association's, else the applicant's."""
+    deadline = _statutory_days()
+    instances = {
+        i.pk: i
+        for i in WorkflowInstance.objects.filter(
+            subject_type=REGISTRATION_SUBJECT_TYPE, definition__code=f"service-{REGISTRATION_SERVICE}"
+        ).select_related("definition", "applicant__province")
+    }
+    npa_provinces = dict(
+        Npa.objects.filter(source_application_id__in=[i.subject_id for i in instances.values()]).values_list(
+            "source_application_id", "province_id"
+        )
+    )
+    provinces = {p.pk: p for p in Province.objects.all()}
+    history = WorkflowTransition.objects.filter(instance_id__in=instances).order_by("instance_id", "at", "id")
+    submitted: dict[int, Any] = {}
+    stages: dict[str, DecisionTimes] = {}
+    by_province: dict[str, DecisionTimes] = {}
+    for move in history:
+        instance = instances[move.instance_id]
+        if move.transition == "submit":
+            submitted.setdefault(move.instance_id, timezone.localdate(move.at))
+            continue
+        start = submitted.get(move.instance_id)
+        spec = next((t for t in instance.definition.definition["transitions"] if t["code"] == move.transition), None)
+        if start is None or spec is None or spec["by"] != "staff":
+            continue
+        days = working_days_between(start, timezone.localdate(move.at))
+        stage = stages.setdefault(
+            move.transition, DecisionTimes(move.transition, spec["name_lo"], spec["name_en"], [], deadline)
+        )
+        stage.days.append(days)
+        if instance.definition.is_terminal(move.to_state):
+            try:
+                province_id = npa_provinces.get(uuid.UUID(instance.subject_id))
+            except ValueError:
+                province_id = None
+            if province_id is None and instance.applicant is not None:
+                province_id = instance.applicant.province_id
+            province = provinces.get(province_id)
+            key = province.code if province else ""
+            group = by_province.setdefault(
+                key,
+                DecisionTimes(
+                    key, province.name_lo if province else "", province.name_en if province else "", [], deadline
+                ),
+            )
+            group.days.append(days)
+    return RegistrationTimes(
+        deadline_days=deadline,
+        by_province=sorted(by_province.values(), key=lambda g: (g.code == "", g.code)),
+        by_stage=sorted(stages.values(), key=lambda g: g.code),
+    )

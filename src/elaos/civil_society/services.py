@@ -1,28 +1,52 @@
 """Writes of the NPA register: registration (from an approved application), status changes with their reasons,
 annual reports. Each writes its audit event in the same transaction and keeps the search index in step."""
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from elaos.civil_society.access import can_manage_register
+from elaos.civil_society.access import can_manage_register, is_npa_admin
 from elaos.civil_society.models import (
     AnnualReport,
     AnnualReportIncome,
+    AnnualReportOverdue,
     AnnualReportSpending,
     Npa,
+    NpaMembership,
     NpaOfficer,
+    NpaProject,
+    NpaProjectSubmission,
     NpaStatusChange,
+    annual_report_deadline,
 )
-from elaos.civil_society.selectors import SEARCH_KIND, name_key, name_words, npa_name_available
+from elaos.civil_society.selectors import (
+    PROJECT_SUBJECT_TYPE,
+    SEARCH_KIND,
+    missing_report_years,
+    name_key,
+    name_words,
+    npa_name_available,
+)
 from elaos.core.audit import audit_record
+from elaos.core.lao import format_date
+from elaos.notifications.models import Message
+from elaos.notifications.services import email_send, sms_send
 from elaos.search.services import search_index
+from elaos.workflows.selectors import instance_for_subject
+from elaos.workflows.services import (
+    TransitionNotAllowed,
+    workflow_definition_publish,
+    workflow_start,
+    workflow_transition,
+)
 
 # Which status may follow which. Dissolution is final: Decree 238 gives no appeal against it.
 ALLOWED_MOVES = {
@@ -214,3 +238,280 @@ def annual_report_submit(
     )
     audit_record(actor=actor, action="npa.annual_report", obj=npa, data={"year": year, "late": report.is_late})
     return report
+
+
+# Memberships: who may act online for an association
+
+
+@transaction.atomic
+def npa_membership_grant(*, actor: Any, npa: Npa, user: Any, role: str, since: Any = None) -> NpaMembership:
+    """Let a person act for an association (a registrar's act, from the admin or the demo)."""
+    membership = NpaMembership(npa=npa, user=user, role=role, since=since or timezone.localdate())
+    membership.full_clean()
+    membership.save()
+    audit_record(actor=actor, action="npa.membership_grant", obj=npa, data={"user": str(user.public_id), "role": role})
+    return membership
+
+
+# Projects: submitted by the association, decided by the line ministry of its sector in the workflow engine
+
+PROJECT_WORKFLOW_CODE = "npa-project"
+PROJECT_DECISION_ACTION = "npa_project_decided"
+PROJECT_WORKFLOW = {
+    "initial": "submitted",
+    "states": {
+        "submitted": {"name_lo": "ສົ່ງແລ້ວ", "name_en": "Submitted"},
+        "approved": {
+            "name_lo": "ອະນຸມັດແລ້ວ",
+            "name_en": "Approved",
+            "terminal": True,
+            "on_enter": [{"action": PROJECT_DECISION_ACTION}],
+        },
+        "rejected": {
+            "name_lo": "ບໍ່ອະນຸມັດ",
+            "name_en": "Rejected",
+            "terminal": True,
+            "on_enter": [{"action": PROJECT_DECISION_ACTION}],
+        },
+    },
+    "transitions": [
+        {
+            "code": "approve",
+            "from": ["submitted"],
+            "to": "approved",
+            "by": "staff",
+            "roles": ["approver", "reviewer"],
+            "name_lo": "ອະນຸມັດ",
+            "name_en": "Approve",
+        },
+        {
+            "code": "reject",
+            "from": ["submitted"],
+            "to": "rejected",
+            "by": "staff",
+            "roles": ["approver", "reviewer"],
+            "requires_reason": True,
+            "name_lo": "ບໍ່ອະນຸມັດ",
+            "name_en": "Reject",
+        },
+    ],
+}
+
+
+def project_workflow() -> Any:
+    return workflow_definition_publish(
+        code=PROJECT_WORKFLOW_CODE,
+        name_lo="ການອະນຸມັດໂຄງການຂອງສະມາຄົມ",
+        name_en="Approval of an association's project",
+        definition=PROJECT_WORKFLOW,
+    )
+
+
+@transaction.atomic
+def npa_project_submit(
+    *,
+    actor: Any,
+    npa: Npa,
+    title_lo: str,
+    budget_kip: int,
+    starts_on: Any,
+    ends_on: Any,
+    foreign_funding_kip: int = 0,
+    funder: str = "",
+    title_en: str = "",
+    description_lo: str = "",
+) -> NpaProject:
+    """An administrator of the association submits a project; it waits for the decision of the line ministry of
+    the association's sector."""
+    if not is_npa_admin(actor, npa):
+        raise PermissionDenied
+    if npa.status != Npa.Status.ACTIVE:
+        raise ValidationError(_("Only an active association can submit a project."))
+    if npa.sector is None:
+        raise ValidationError(_("The association has no sector, so no line ministry can decide on its projects."))
+    errors: dict[str, str] = {}
+    if foreign_funding_kip > budget_kip:
+        errors["foreign_funding_kip"] = _("Foreign funding cannot be more than the budget.")
+    if foreign_funding_kip and not funder.strip():
+        errors["funder"] = _("Name the funder of the foreign funding.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The end cannot be before the start.")
+    if errors:
+        raise ValidationError(errors)
+    project = NpaProject(
+        npa=npa,
+        title_lo=title_lo.strip(),
+        title_en=title_en.strip(),
+        budget_kip=budget_kip,
+        foreign_funding_kip=foreign_funding_kip,
+        funder=funder.strip(),
+        status=NpaProject.Status.PENDING,
+    )
+    project.full_clean()
+    project.save()
+    submission = NpaProjectSubmission(
+        project=project, description_lo=description_lo, starts_on=starts_on, ends_on=ends_on, submitted_by=actor
+    )
+    submission.full_clean()
+    submission.save()
+    workflow_start(
+        definition=project_workflow(),
+        subject_type=PROJECT_SUBJECT_TYPE,
+        subject_id=str(project.pk),
+        applicant=actor,
+        office=npa.sector.line_ministry,
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="npa.project_submit",
+        obj=npa,
+        data={"project": project.pk, "budget_kip": budget_kip, "foreign_funding_kip": foreign_funding_kip},
+    )
+    return project
+
+
+PROJECT_DECISIONS = ("approve", "reject")
+
+
+@transaction.atomic
+def npa_project_decide(*, actor: Any, project: NpaProject, decision: str, reason: str = "") -> NpaProject:
+    """Approve or reject a project, through the workflow engine (which checks the actor's role in the line
+    ministry and asks a reason for a rejection); the project follows in the action npa_project_decided."""
+    if decision not in PROJECT_DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    instance = instance_for_subject(subject_type=PROJECT_SUBJECT_TYPE, subject_id=str(project.pk))
+    if instance is None:
+        raise ValidationError(_("This project is not awaiting a decision."))
+    try:
+        workflow_transition(instance=instance, transition=decision, actor=actor, reason=reason)
+    except TransitionNotAllowed as exc:
+        raise ValidationError(exc.message) from exc
+    project.refresh_from_db()
+    return project
+
+
+def on_project_decided(*, instance: Any, config: dict, transition: Any) -> None:
+    """Workflow action: the project takes the decision its workflow instance just entered."""
+    project = NpaProject.objects.select_related("submission").get(pk=int(instance.subject_id))
+    now = timezone.now()
+    if instance.state == "approved":
+        project.status, project.approved_on = NpaProject.Status.APPROVED, timezone.localdate(now)
+    else:
+        project.status, project.approved_on = NpaProject.Status.REJECTED, None
+    project.save(update_fields=["status", "approved_on"])
+    submission = getattr(project, "submission", None)
+    if submission is not None:
+        submission.decided_at = now
+        submission.decision_reason = transition.reason if transition else ""
+        submission.save(update_fields=["decided_at", "decision_reason"])
+    audit_record(
+        actor=transition.actor if transition else None,
+        action=f"npa.project_{instance.state}",
+        obj=project.npa,
+        data={"project": project.pk, "reason": transition.reason if transition else ""},
+    )
+
+
+# Annual report reminders and overdue flags (run daily by tasks.annual_report_reminders)
+
+REMINDER_WINDOW_DAYS = 30
+
+
+def _reminder_text(npa: Npa, year: int, deadline: Any, language: str) -> tuple[str, str]:
+    with translation.override(language):
+        name = npa.name_en if language == "en" and npa.name_en else npa.name_lo
+        values = {"name": name, "year": year, "date": format_date(deadline, language=language)}
+        subject = _("Annual report %(year)s of %(name)s") % values
+        body = (
+            _(
+                "e-Laos: the annual report %(year)s of %(name)s is due by %(date)s. File it online on your "
+                "associations page."
+            )
+            % values
+        )
+    return subject, body
+
+
+def annual_report_remind(*, today: Any = None) -> dict[str, int]:
+    """From REMINDER_WINDOW_DAYS before the deadline of last year's report, remind the administrators of each
+    active association that has not filed it, by SMS and e-mail in their language; once per association, year,
+    person and channel (the idempotency key). Flag each year whose deadline passed with no report."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    deadline = annual_report_deadline(year)
+    sent = flagged = 0
+    reminding = deadline - datetime.timedelta(days=REMINDER_WINDOW_DAYS) <= today
+    npas = Npa.objects.active().filter(status=Npa.Status.ACTIVE).prefetch_related("annual_reports")
+    for npa in npas:
+        with transaction.atomic():
+            for missing in missing_report_years(npa, today=today):
+                _overdue, created = AnnualReportOverdue.objects.get_or_create(npa=npa, year=missing)
+                if created:
+                    flagged += 1
+                    audit_record(action="npa.annual_report_overdue", obj=npa, data={"year": missing})
+            if not reminding or npa.registered_on.year > year or any(r.year == year for r in npa.annual_reports.all()):
+                continue
+            memberships = (
+                NpaMembership.objects.filter(npa=npa, role=NpaMembership.Role.NPA_ADMIN, since__lte=today)
+                .filter(Q(until__isnull=True) | Q(until__gte=today))
+                .select_related("user")
+            )
+            admins = {m.user.pk: m.user for m in memberships if m.user.is_active}
+            for user in admins.values():
+                subject, body = _reminder_text(npa, year, deadline, user.preferred_language or "lo")
+                for channel, to in (("sms", user.phone), ("email", user.email)):
+                    if not to:
+                        continue
+                    key = f"npa-report-reminder:{npa.pk}:{year}:{user.pk}:{channel}"
+                    if Message.objects.filter(idempotency_key=key).exists():
+                        continue
+                    if channel == "sms":
+                        sms_send(to=to, body=body, idempotency_key=key)
+                    else:
+                        email_send(to=to, subject=subject, body=body, idempotency_key=key)
+                    sent += 1
+    return {"sent": sent, "flagged": flagged}
+
+
+@transaction.atomic
+def npa_officers_replace(
+    *,
+    actor: Any,
+    npa: Npa,
+    officers: list[OfficerIn],
+    charter_changed: bool = False,
+    source_application_id: Any = None,
+    date: Any = None,
+) -> Npa:
+    """An approved amendment: the current officers leave the day before `date` and the listed ones serve from it
+    (their history stays in the register). A new charter is noted in the audit trail."""
+    if not can_manage_register(actor):
+        raise PermissionDenied
+    npa = Npa.objects.select_for_update().get(pk=npa.pk)
+    if npa.status == Npa.Status.DISSOLVED:
+        raise ValidationError(_("A dissolved association cannot be amended."))
+    date = date or timezone.localdate()
+    if officers:
+        leaving = date - datetime.timedelta(days=1)
+        npa.officers.filter(Q(until__isnull=True) | Q(until__gte=date)).update(until=leaving)
+        for officer in officers:
+            row = NpaOfficer(
+                npa=npa, name_lo=officer.name_lo, name_latin=officer.name_latin, role=officer.role, since=date
+            )
+            row.full_clean()
+            row.save()
+    npa.updated_by = actor
+    npa.save(update_fields=["updated_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="npa.amend",
+        obj=npa,
+        data={
+            "officers": [{"role": o.role, "name_lo": o.name_lo} for o in officers],
+            "charter_changed": charter_changed,
+            "application": str(source_application_id or ""),
+            "date": date,
+        },
+    )
+    return npa

@@ -300,6 +300,10 @@ def load_demo() -> dict[str, int]:
     from elaos.civil_society.demo import load_npa_demo
 
     load_npa_demo()
+    # Coordination: the health sector group and the annual Government–CSO meetings; loading again adds nothing.
+    from elaos.coordination.demo import load_coordination_demo
+
+    load_coordination_demo()
     return created
 
 

@@ -17,6 +17,13 @@ form:
   schema: {type: object, required: [...], properties: {...}}         # JSON Schema (draft 2020-12)
   ui: {field: {label_lo, label_en, help_lo, help_en, widget: textarea|select|date, order}}
 workflow: certificate-with-fee     # a workflow from the library (services/workflows/*.yaml) …
+routing:                           # optional: the office chosen by a form field when the application is sent
+  field: level                     # a form field with an enum; each value has a rule (values without one keep
+  rules:                           # the default routing by the applicant's area)
+    national: {office: moha-npa}                                        # a named office
+    provincial: {kind: provincial, parent: moha, area_field: province}  # the ministry's provincial department of
+    district: {kind: district, parent: moha, area_field: district}      # the province/district code in that field,
+                                                                        # else the office one level up, else default
 output:                            # the document issued on approval
   type: residence-certificate
   title_lo / title_en
@@ -89,6 +96,38 @@ SERVICE_SCHEMA: dict[str, Any] = {
             "properties": {"schema": {"type": "object"}, "ui": {"type": "object"}},
         },
         "workflow": {"type": ["string", "object"]},
+        "routing": {
+            "type": "object",
+            "required": ["field", "rules"],
+            "additionalProperties": False,
+            "properties": {
+                "field": {"type": "string"},
+                "rules": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {
+                        "oneOf": [
+                            {
+                                "type": "object",
+                                "required": ["office"],
+                                "additionalProperties": False,
+                                "properties": {"office": {"type": "string"}},
+                            },
+                            {
+                                "type": "object",
+                                "required": ["kind", "parent", "area_field"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "kind": {"enum": ["provincial", "district"]},
+                                    "parent": {"type": "string"},
+                                    "area_field": {"type": "string"},
+                                },
+                            },
+                        ]
+                    },
+                },
+            },
+        },
         "output": {
             "type": "object",
             "required": ["type", "title_lo", "title_en"],
@@ -120,9 +159,44 @@ def resolve_workflow(definition: dict[str, Any]) -> dict[str, Any]:
     concrete = library_workflow(workflow) if isinstance(workflow, str) else workflow
     concrete = copy.deepcopy(concrete)
     for state in concrete["states"].values():
-        if state.get("sla_days"):
+        if state.get("sla_days") and not state.get("sla_statutory"):
             state["sla_days"] = definition["sla_days"]
     return concrete
+
+
+def workflow_stages(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    """The states with a deadline, in the order work reaches them (PostgreSQL does not keep the order of a JSON
+    object's keys, so it is read from the transitions)."""
+    order, frontier = [workflow["initial"]], [workflow["initial"]]
+    while frontier:
+        current = frontier.pop(0)
+        for transition in workflow["transitions"]:
+            if current in transition["from"] and transition["to"] not in order:
+                order.append(transition["to"])
+                frontier.append(transition["to"])
+    states = workflow["states"]
+    return [{"code": code, **states[code]} for code in order if code in states and states[code].get("sla_days")]
+
+
+def routing_errors(definition: dict[str, Any], known_organisations: set[str] | None) -> list[str]:
+    routing = definition.get("routing")
+    if not routing:
+        return []
+    errors = []
+    properties = definition["form"]["schema"]["properties"]
+    field = properties.get(routing["field"])
+    if field is None or "enum" not in field:
+        return [f"routing/field: {routing['field']!r} is not a form field with choices"]
+    for value, rule in routing["rules"].items():
+        where = f"routing/rules/{value}"
+        if value not in field["enum"]:
+            errors.append(f"{where}: {value!r} is not a choice of {routing['field']!r}")
+        if "area_field" in rule and rule["area_field"] not in properties:
+            errors.append(f"{where}: {rule['area_field']!r} is not a form field")
+        for key in ("office", "parent"):
+            if key in rule and known_organisations is not None and rule[key] not in known_organisations:
+                errors.append(f"{where}: unknown organisation {rule[key]!r}")
+    return errors
 
 
 def service_errors(definition: Any, *, known: dict[str, set[str]] | None = None) -> list[str]:
@@ -158,7 +232,10 @@ def service_errors(definition: Any, *, known: dict[str, set[str]] | None = None)
     except KeyError as exc:
         errors.append(f"workflow: no workflow {exc.args[0]!r} in the library")
     else:
-        errors += [f"workflow: {e}" for e in definition_errors(workflow, (known or {}).get("actions"))]
+        errors += [
+            f"workflow: {e}"
+            for e in definition_errors(workflow, (known or {}).get("actions"), (known or {}).get("office_resolvers"))
+        ]
         fee = sum(f["amount_kip"] for f in definition.get("fees", []))
         has_payment_state = any(
             a.get("action") == "require_payment"
@@ -169,6 +246,7 @@ def service_errors(definition: Any, *, known: dict[str, set[str]] | None = None)
             errors.append("workflow: the service has a fee but its workflow never asks for payment")
         if not fee and has_payment_state:
             errors.append("workflow: the service is free but its workflow asks for payment")
+    errors += routing_errors(definition, (known or {}).get("organisations"))
     if known:
         checks = [
             ("agency", [definition["agency"]], "organisations"),

@@ -73,7 +73,8 @@ def application_for_applicant(user: Any, public_id: Any) -> Application:
 def applications_for_staff(user: Any) -> QuerySet[Application]:
     """Applications routed to an office where the officer holds a role: nothing from other offices."""
     offices = active_assignments(user).values("organisation")
-    return _applications().filter(office__in=offices).exclude(state="draft")
+    # The workflow may hand the work to another office for a step (a line ministry's opinion).
+    return _applications().filter(Q(office__in=offices) | Q(workflow__office__in=offices)).exclude(state="draft")
 
 
 def application_for_staff(user: Any, public_id: Any) -> Application:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from elaos.agencies.access import active_assignments
 from elaos.agencies.models import Organisation
 from elaos.core.audit import audit_record
+from elaos.core.models import District, Province
 from elaos.search.services import search_index
 from elaos.services.access import can_manage_definitions
 from elaos.services.definition import DEFINITIONS_DIR, load_file, resolve_workflow, service_errors
@@ -28,8 +29,13 @@ from elaos.services.models import (
     ServiceVersion,
 )
 from elaos.services.uploads import check_upload
-from elaos.workflows.actions import known_actions
-from elaos.workflows.services import workflow_definition_publish, workflow_start, workflow_transition
+from elaos.workflows.actions import known_actions, known_office_resolvers
+from elaos.workflows.services import (
+    workflow_definition_publish,
+    workflow_route,
+    workflow_start,
+    workflow_transition,
+)
 
 SUBJECT_TYPE = "services.application"
 EDITABLE_STATES = {"draft", "info_requested"}
@@ -41,6 +47,7 @@ def known_codes() -> dict[str, set[str]]:
         "categories": set(Category.objects.values_list("code", flat=True)),
         "life_events": set(LifeEvent.objects.values_list("code", flat=True)),
         "actions": known_actions(),
+        "office_resolvers": known_office_resolvers(),
     }
 
 
@@ -128,6 +135,32 @@ def _route_office(service: Service, applicant: Any) -> Organisation | None:
             if match(office):
                 return office
     return service.agency
+
+
+def routed_office(application: Application) -> Organisation | None:
+    """The office the definition's routing rule picks from the form (see definition.py), or None to keep the
+    default routing. A district without its own office goes to its province's department; an area without either
+    keeps the default."""
+    routing = application.service_version.definition.get("routing")
+    rule = routing and routing["rules"].get(application.data.get(routing["field"]))
+    if not rule:
+        return None
+    offices = Organisation.objects.active().select_related("parent")
+    if "office" in rule:
+        return offices.filter(code=rule["office"]).first()
+    field = rule["area_field"]
+    code = str(application.data.get(field) or "").strip()
+    if not code:
+        raise ValidationError({field: [_("This field is required.")]})
+    district = District.objects.filter(code=code).first() if rule["kind"] == "district" else None
+    province = district.province if district else Province.objects.filter(code=code).first()
+    if province is None:
+        raise ValidationError({field: [_("This value is not valid.")]})
+    candidates = []
+    if district is not None:
+        candidates += list(offices.filter(kind=Organisation.Kind.DISTRICT_OFFICE, district=district))
+    candidates += list(offices.filter(kind=Organisation.Kind.PROVINCIAL_DEPARTMENT, province=province))
+    return next((o for o in candidates if o.ministry.code == rule["parent"]), None)
 
 
 def _new_reference() -> str:
@@ -258,8 +291,16 @@ def application_submit(*, actor: Any, application: Application) -> Application:
     errors = submission_errors(application)
     if errors:
         raise ValidationError(errors)
+    office = routed_office(application)
+    if office is not None and office.pk != application.office_id:
+        previous = application.office.code if application.office else ""
+        application.office = office
+        workflow_route(instance=application.workflow, office=office, actor=actor)
+        audit_record(
+            actor=actor, action="application.route", obj=application, data={"from": previous, "to": office.code}
+        )
     application.submitted_at = timezone.now()
-    application.save(update_fields=["submitted_at", "updated_at"])
+    application.save(update_fields=["submitted_at", "office", "updated_at"])
     return _move(application, "submit", actor)
 
 

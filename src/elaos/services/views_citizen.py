@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from elaos.core.cache import public_page
 from elaos.core.lao import localized
 from elaos.services import selectors, services
+from elaos.services.definition import workflow_stages
 from elaos.services.forms import (
     AnswerForm,
     ApplicationForm,
@@ -77,6 +78,10 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     ]
     channel_names = _channel_names()
     channels = [channel_names[code] for code in definition.get("channels", []) if code in channel_names]
+    stages = [
+        (localized_from(state, "name"), state["sla_days"])
+        for state in workflow_stages(service.current_version.workflow.definition)
+    ]
     return render(
         request,
         "services/service_detail.html",
@@ -86,6 +91,7 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
             "fees": fees,
             "documents": documents,
             "channels": channels,
+            "stages": stages,
             "online": "online" in definition.get("channels", ["online"]),
         },
     )

@@ -19,6 +19,11 @@
 
 `by` is who may take a transition: the applicant, staff holding one of `roles` in the instance's office, or the
 system (a payment callback, a timer). Actions are names looked up in a registry that domains fill at start-up.
+
+A state may name `office: <resolver>`: on entering it the instance is handed to the office that resolver returns
+(a line ministry asked for its opinion), and on leaving it the instance returns to its home office. The role
+checks of transitions from that state apply in the resolved office. `sla_statutory: true` keeps a state's own
+`sla_days` when a service sets its service level.
 """
 
 from typing import Any
@@ -44,6 +49,11 @@ DEFINITION_SCHEMA: dict[str, Any] = {
                     **_NAMES,
                     "terminal": {"type": "boolean"},
                     "sla_days": {"type": ["integer", "null"], "minimum": 1},
+                    # A deadline set for this stage (by law or by configuration): a service's own service level
+                    # does not replace it.
+                    "sla_statutory": {"type": "boolean"},
+                    # The name of a registered office resolver: the state is worked on by the office it names.
+                    "office": {"type": "string", "minLength": 1},
                     "on_enter": {
                         "type": "array",
                         "items": {
@@ -78,7 +88,9 @@ DEFINITION_SCHEMA: dict[str, Any] = {
 }
 
 
-def definition_errors(definition: Any, known_actions: set[str] | None = None) -> list[str]:
+def definition_errors(
+    definition: Any, known_actions: set[str] | None = None, known_office_resolvers: set[str] | None = None
+) -> list[str]:
     """Every problem with a definition, as sentences (empty when it is valid)."""
     validator = jsonschema.Draft202012Validator(DEFINITION_SCHEMA)
     errors = [f"{'/'.join(map(str, e.path)) or 'definition'}: {e.message}" for e in validator.iter_errors(definition)]
@@ -119,4 +131,11 @@ def definition_errors(definition: Any, known_actions: set[str] | None = None) ->
             for action in state.get("on_enter", []):
                 if action["action"] not in known_actions:
                     errors.append(f"state {code!r} uses unknown action {action['action']!r}")
+    if known_office_resolvers is not None:
+        for code, state in states.items():
+            if "office" in state and state["office"] not in known_office_resolvers:
+                errors.append(f"state {code!r} uses unknown office resolver {state['office']!r}")
+    for code, state in states.items():
+        if "office" in state and (code == definition["initial"] or state.get("terminal")):
+            errors.append(f"state {code!r} cannot name an office: only a working state between others can")
     return errors

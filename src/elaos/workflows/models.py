@@ -45,6 +45,11 @@ class WorkflowInstance(BaseModel):
     office = models.ForeignKey(
         "agencies.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="workflow_instances"
     )
+    # While a state names another office (a line ministry's opinion), `office` is that office and this is the one
+    # the work returns to; empty otherwise.
+    home_office = models.ForeignKey(
+        "agencies.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     state = models.CharField(max_length=60, db_index=True)
     # Counts the transitions: a form posts the version it showed, so a stale page cannot act twice.
     version = models.PositiveIntegerField(default=0)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from elaos.agencies.access import has_role
 from elaos.agencies.models import Organisation
 from elaos.core.audit import audit_record
-from elaos.workflows.actions import known_actions, run_actions
+from elaos.workflows.actions import known_actions, known_office_resolvers, resolve_office, run_actions
 from elaos.workflows.definition import definition_errors
 from elaos.workflows.models import WorkflowDefinition, WorkflowInstance, WorkflowTransition
 from elaos.workflows.working_days import add_working_days
@@ -34,7 +34,7 @@ class ConcurrentUpdate(TransitionNotAllowed):
 @transaction.atomic
 def workflow_definition_publish(*, code: str, name_lo: str, name_en: str, definition: dict) -> WorkflowDefinition:
     """Publish a definition: a new version when it differs from the latest, the latest when it is the same."""
-    errors = definition_errors(definition, known_actions())
+    errors = definition_errors(definition, known_actions(), known_office_resolvers())
     if errors:
         raise ValidationError(errors)
     latest = WorkflowDefinition.objects.select_for_update().filter(code=code).order_by("-version").first()
@@ -146,6 +146,7 @@ def workflow_transition(
         reason=reason,
         data=data,
     )
+    office_moves = _hand_over(locked, spec["to"])
     locked.state, locked.state_entered_at = spec["to"], now
     locked.due_at, locked.sla_breached_at = _due(locked.definition, spec["to"], now), None
     locked.is_terminal = locked.definition.is_terminal(spec["to"])
@@ -161,9 +162,47 @@ def workflow_transition(
             "to": history.to_state,
             "reason": reason,
             "subject": f"{locked.subject_type}:{locked.subject_id}",
+            **office_moves,
         },
     )
     run_actions(locked, locked.definition.state(spec["to"]).get("on_enter", []), history)
+    instance.refresh_from_db()
+    return locked
+
+
+def _hand_over(locked: WorkflowInstance, to_state: str) -> dict[str, str]:
+    """Move the instance to the office of the state it enters: the office its resolver names, or back home when it
+    leaves such a state. Returns what changed, for the audit row. A state whose office cannot be found stops the
+    move: nobody could act on it."""
+    target = locked.definition.state(to_state).get("office")
+    if target:
+        office = resolve_office(target, locked)
+        if office is None:
+            raise ValidationError(_("No office could be found to take this work on."))
+        if locked.home_office_id is None:
+            locked.home_office = locked.office
+    elif locked.home_office_id is not None:
+        office, locked.home_office = locked.home_office, None
+    else:
+        return {}
+    if office.pk == locked.office_id:
+        return {}
+    # The officer who had the work belongs to the office it leaves.
+    locked.office, locked.assigned_to = office, None
+    return {"office": office.code}
+
+
+@transaction.atomic
+def workflow_route(*, instance: WorkflowInstance, office: Organisation, actor: Any) -> WorkflowInstance:
+    """Send the work to another office (an application routed by its form when it is sent), with an audit row."""
+    locked = WorkflowInstance.objects.select_for_update(of=("self",)).select_related("office").get(pk=instance.pk)
+    if locked.office_id == office.pk:
+        return locked
+    previous = locked.office.code if locked.office else ""
+    locked.office, locked.assigned_to = office, None
+    locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save(update_fields=["office", "assigned_to", "updated_by", "updated_at"])
+    audit_record(actor=actor, action="workflow.route", obj=locked, data={"from": previous, "to": office.code})
     instance.refresh_from_db()
     return locked
 

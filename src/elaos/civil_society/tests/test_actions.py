@@ -2,6 +2,7 @@
 npa_register): a real application, driven through the services domain from draft to approval."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import UserFactory, staff_with_role
@@ -64,8 +65,19 @@ def submitted(service: Service, applicant: User, data: dict) -> Application:
     return services.application_submit(actor=applicant, application=application)
 
 
-def approve(application: Application, approver: User) -> Application:
+def to_decision(application: Application, approver: User) -> Application:
+    """Review, then the opinion of the line ministry the form names (the flow asks for it before the decision)."""
     application = services.application_act(actor=approver, application=application, transition="start_review")
+    application = services.application_act(actor=approver, application=application, transition="request_opinion")
+    ministry = Sector.objects.get(code="digital").line_ministry
+    opinion_giver = staff_with_role("approver", ministry, email=f"opinion-{application.reference}@gov.la")
+    return services.application_act(
+        actor=opinion_giver, application=application, transition="give_opinion", reason="ເຫັນດີ"
+    )
+
+
+def approve(application: Application, approver: User) -> Application:
+    application = to_decision(application, approver)
     return services.application_act(actor=approver, application=application, transition="approve")
 
 
@@ -114,16 +126,18 @@ def test_other_services_are_left_alone(certificate_service: Service, approver: U
 
 
 def test_a_name_already_registered_stops_the_approval(
-    npa_service: Service, moha_npa: Organisation, founder: User, other_citizen: User
+    npa_service: Service, moha_npa: Organisation, founder: User, other_citizen: User, digital: Sector
 ) -> None:
     from elaos.civil_society.tests.conftest import register_npa
 
     register_npa(name_lo=FORM["name_lo"], name_en="")
     approver = staff_with_role("approver", moha_npa, email="approver@moha.gov.la")
     application = submitted(npa_service, founder, FORM)
-    application = services.application_act(actor=approver, application=application, transition="start_review")
-    with pytest.raises(Exception, match="already registered"):
+    application = to_decision(application, approver)
+    # Checked by field, not by text: the message is translated into the active language.
+    with pytest.raises(ValidationError) as refused:
         services.application_act(actor=approver, application=application, transition="approve")
+    assert "name_lo" in refused.value.message_dict
     application.refresh_from_db()
-    assert application.state == "in_review"
+    assert application.state == "decision"
     assert Npa.objects.count() == 1

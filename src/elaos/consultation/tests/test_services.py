@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from elaos.consultation import services
 from elaos.consultation.models import ArticleChange, Comment, Consultation, Draft
@@ -70,7 +70,7 @@ def test_comment_can_hide_the_name(consultation: Consultation, citizen) -> None:
 
 
 def test_comment_refused_when_closed(closed_consultation: Consultation, citizen) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         comment(closed_consultation, citizen)
     assert exc.value.code == "closed"
     assert "closed" in exc.value.messages[0]

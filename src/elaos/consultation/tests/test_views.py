@@ -79,6 +79,7 @@ def test_opting_out_of_the_name_shows_citizen(client: Client, consultation, citi
 
 
 def test_comment_on_closed_consultation_keeps_the_text(client: Client, closed_consultation, citizen) -> None:  # type: ignore[no-untyped-def]
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(citizen)
     response = post_comment(client, text="ຂໍ້ຄວາມທີ່ຂ້ອຍຂຽນໄວ້")
     html = response.content.decode()

@@ -1,4 +1,5 @@
-"""Serve e-Laos as in production: gunicorn (2+ workers, static files by whitenoise) plus a task worker.
+"""Serve e-Laos as in production: gunicorn (2+ workers, static files by whitenoise), a task worker and the
+periodic-task scheduler.
 With --dev, Django's autoreloading server instead of gunicorn."""
 
 import os
@@ -69,7 +70,8 @@ class Command(BaseCommand):
         self.print_banner(host, port)
         # Stop both children on SIGTERM too, not only on Ctrl+C.
         signal.signal(signal.SIGTERM, _interrupt)
-        procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]  # noqa: S603
+        periodic = [sys.executable, manage, "periodic"]
+        procs = [subprocess.Popen(cmd, env=env) for cmd in (web, worker, periodic)]  # noqa: S603
         try:
             while all(p.poll() is None for p in procs):
                 try:

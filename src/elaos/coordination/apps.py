@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoordinationConfig(AppConfig):
+    name = "elaos.coordination"
+    label = "coordination"
+    verbose_name = "Government–CSO coordination"

@@ -1,0 +1,302 @@
+"""Pages of coordination: sector groups and the annual Government–CSO meeting, public; and the pages of those who
+run them under .../manage/ (anyone else gets a 404)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elaos.coordination import access, selectors, services
+from elaos.coordination.forms import (
+    AgendaItemForm,
+    CommitmentForm,
+    CommitmentProgressForm,
+    GroupMeetingForm,
+    MemberAddForm,
+    MinutesForm,
+    RegistrationForm,
+    WorkPlanItemForm,
+    WorkPlanUpdateForm,
+)
+from elaos.coordination.models import AnnualMeeting, SectorGroup
+from elaos.core.decorators import staff_required
+
+
+def _call(form: forms.Form, service: Any, **kwargs: Any) -> Any:
+    """Run a service for a valid form; its refusals become form errors (or a 404), None is returned then."""
+    try:
+        return service(**kwargs)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+# Sector groups
+
+
+def group_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "coordination/group_list.html", {"groups": selectors.group_list()})
+
+
+def group_detail(request: HttpRequest, sector: str) -> HttpResponse:
+    group = selectors.group_detail(sector)
+    today = timezone.localdate()
+    items = list(selectors.work_plan(group))
+    for item in items:
+        item.overdue = item.is_overdue(today)  # type: ignore[attr-defined]
+    context = {
+        "group": group,
+        "members": selectors.current_members(group),
+        "former_members": selectors.former_members(group),
+        "meetings": group.meetings.active(),
+        "items": items,
+        "can_manage": access.can_manage_group(request.user, group),
+    }
+    return render(request, "coordination/group_detail.html", context)
+
+
+def _managed_group(request: HttpRequest, sector: str) -> SectorGroup:
+    group = selectors.group_detail(sector)
+    if not access.can_manage_group(request.user, group):
+        raise Http404
+    return group
+
+
+@staff_required
+def group_manage(request: HttpRequest, sector: str) -> HttpResponse:
+    group = _managed_group(request, sector)
+    npas = selectors.npas_to_add(group)
+    member_form = MemberAddForm(npas=npas, prefix="member")
+    meeting_form = GroupMeetingForm(prefix="meeting")
+    item_form = WorkPlanItemForm(prefix="item")
+    bound: forms.Form | None = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "remove_member":
+            member = group.members.filter(public_id=request.POST.get("member") or None).first()
+            if member is None:
+                raise Http404
+            try:
+                services.group_member_remove(actor=request.user, member=member)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The association has left the group."))
+            return redirect("coordination:group_manage", sector)
+        if action == "add_member":
+            bound = member_form = MemberAddForm(request.POST, npas=npas, prefix="member")
+            if member_form.is_valid() and _call(
+                member_form,
+                services.group_member_add,
+                actor=request.user,
+                group=group,
+                npa=member_form.cleaned_data["npa"],
+                joined_on=member_form.cleaned_data["joined_on"],
+            ):
+                messages.success(request, _("The association has joined the group."))
+                return redirect("coordination:group_manage", sector)
+        elif action == "add_meeting":
+            bound = meeting_form = GroupMeetingForm(request.POST, prefix="meeting")
+            if meeting_form.is_valid() and _call(
+                meeting_form, services.group_meeting_add, actor=request.user, group=group, **meeting_form.cleaned_data
+            ):
+                messages.success(request, _("The meeting is recorded."))
+                return redirect("coordination:group_manage", sector)
+        elif action == "add_item":
+            bound = item_form = WorkPlanItemForm(request.POST, prefix="item")
+            if item_form.is_valid() and _call(
+                item_form, services.work_plan_item_add, actor=request.user, group=group, **item_form.cleaned_data
+            ):
+                messages.success(request, _("The work plan item is added."))
+                return redirect("coordination:group_manage", sector)
+        else:
+            raise Http404
+    context = {
+        "group": group,
+        "members": selectors.current_members(group),
+        "meetings": group.meetings.active(),
+        "items": selectors.work_plan(group),
+        "member_form": member_form,
+        "meeting_form": meeting_form,
+        "item_form": item_form,
+    }
+    status = 400 if bound is not None and bound.errors else 200
+    return render(request, "coordination/group_manage.html", context, status=status)
+
+
+@staff_required
+def group_meeting_minutes(request: HttpRequest, sector: str, meeting: str) -> HttpResponse:
+    group = _managed_group(request, sector)
+    found = group.meetings.active().filter(public_id=meeting).first()
+    if found is None:
+        raise Http404
+    form = MinutesForm(initial={"minutes_lo": found.minutes_lo, "minutes_en": found.minutes_en})
+    if request.method == "POST":
+        form = MinutesForm(request.POST)
+        if form.is_valid() and _call(
+            form, services.group_meeting_minutes, actor=request.user, meeting=found, **form.cleaned_data
+        ):
+            messages.success(request, _("The minutes are saved."))
+            return redirect("coordination:group_manage", sector)
+    context = {"group": group, "meeting": found, "form": form}
+    return render(request, "coordination/group_minutes.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+def work_plan_item_edit(request: HttpRequest, sector: str, item: str) -> HttpResponse:
+    group = _managed_group(request, sector)
+    found = group.work_plan.active().filter(public_id=item).first()
+    if found is None:
+        raise Http404
+    form = WorkPlanUpdateForm(initial={"status": found.status, "due_date": found.due_date, "notes": found.notes})
+    if request.method == "POST":
+        form = WorkPlanUpdateForm(request.POST)
+        if form.is_valid() and _call(
+            form,
+            services.work_plan_item_update,
+            actor=request.user,
+            item=found,
+            status=form.cleaned_data["status"],
+            notes=form.cleaned_data["notes"],
+            due_date=form.cleaned_data["due_date"],
+        ):
+            messages.success(request, _("The work plan item is updated."))
+            return redirect("coordination:group_manage", sector)
+    context = {"group": group, "item": found, "form": form}
+    return render(request, "coordination/work_plan_item.html", context, status=400 if form.errors else 200)
+
+
+# Annual meetings
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "coordination/meeting_list.html", {"meetings": selectors.annual_meetings()})
+
+
+def meeting_detail(request: HttpRequest, year: int) -> HttpResponse:
+    meeting = selectors.annual_meeting(year)
+    today = timezone.localdate()
+    registration = selectors.registration_of(meeting, request.user)
+    is_open = meeting.registration_open(today)
+    form = None
+    if request.user.is_authenticated and is_open and registration is None:
+        organisations = access.official_organisations(request.user).order_by("code")
+        form = RegistrationForm(organisations=organisations)
+        if request.method == "POST":
+            form = RegistrationForm(request.POST, organisations=organisations)
+            if form.is_valid() and _call(
+                form,
+                services.meeting_register,
+                actor=request.user,
+                meeting=meeting,
+                organisation=form.cleaned_data.get("organisation"),
+                npa=form.cleaned_data.get("npa"),
+            ):
+                messages.success(request, _("You are registered for the meeting."))
+                return redirect("coordination:meeting_detail", year)
+    elif request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        messages.error(request, _("Registration for this meeting is closed."))
+        return redirect("coordination:meeting_detail", year)
+    commitments = list(meeting.commitments.all())
+    for commitment in commitments:
+        commitment.overdue = commitment.is_overdue(today)  # type: ignore[attr-defined]
+    context = {
+        "meeting": meeting,
+        "registration": registration,
+        "registration_open": is_open,
+        "form": form,
+        "counts": selectors.registration_counts(meeting),
+        "commitments": commitments,
+        "can_manage": access.can_manage_annual_meetings(request.user),
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "coordination/meeting_detail.html", context, status=status)
+
+
+def _managed_meeting(request: HttpRequest, year: int) -> AnnualMeeting:
+    if not access.can_manage_annual_meetings(request.user):
+        raise Http404
+    return selectors.annual_meeting(year)
+
+
+@staff_required
+def meeting_manage(request: HttpRequest, year: int) -> HttpResponse:
+    meeting = _managed_meeting(request, year)
+    agenda_form = AgendaItemForm(prefix="agenda")
+    minutes_form = MinutesForm(
+        prefix="minutes", initial={"minutes_lo": meeting.minutes_lo, "minutes_en": meeting.minutes_en}
+    )
+    commitment_form = CommitmentForm(prefix="commitment")
+    bound: forms.Form | None = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "add_agenda_item":
+            bound = agenda_form = AgendaItemForm(request.POST, prefix="agenda")
+            if agenda_form.is_valid() and _call(
+                agenda_form, services.agenda_item_add, actor=request.user, meeting=meeting, **agenda_form.cleaned_data
+            ):
+                messages.success(request, _("The agenda item is added."))
+                return redirect("coordination:meeting_manage", year)
+        elif action == "publish_minutes":
+            bound = minutes_form = MinutesForm(request.POST, prefix="minutes")
+            if minutes_form.is_valid() and _call(
+                minutes_form,
+                services.annual_meeting_minutes_publish,
+                actor=request.user,
+                meeting=meeting,
+                **minutes_form.cleaned_data,
+            ):
+                messages.success(request, _("The minutes are published."))
+                return redirect("coordination:meeting_manage", year)
+        elif action == "add_commitment":
+            bound = commitment_form = CommitmentForm(request.POST, prefix="commitment")
+            if commitment_form.is_valid() and _call(
+                commitment_form,
+                services.commitment_add,
+                actor=request.user,
+                meeting=meeting,
+                **commitment_form.cleaned_data,
+            ):
+                messages.success(request, _("The commitment is added."))
+                return redirect("coordination:meeting_manage", year)
+        else:
+            raise Http404
+    context = {
+        "meeting": meeting,
+        "agenda_form": agenda_form,
+        "minutes_form": minutes_form,
+        "commitment_form": commitment_form,
+        "registrations": selectors.registrations(meeting),
+    }
+    status = 400 if bound is not None and bound.errors else 200
+    return render(request, "coordination/meeting_manage.html", context, status=status)
+
+
+@staff_required
+def commitment_edit(request: HttpRequest, year: int, commitment: str) -> HttpResponse:
+    meeting = _managed_meeting(request, year)
+    found = meeting.commitments.active().filter(public_id=commitment).first()
+    if found is None:
+        raise Http404
+    form = CommitmentProgressForm(initial={"status": found.status})
+    if request.method == "POST":
+        form = CommitmentProgressForm(request.POST)
+        if form.is_valid() and _call(
+            form, services.commitment_progress, actor=request.user, commitment=found, **form.cleaned_data
+        ):
+            messages.success(request, _("The progress is recorded."))
+            return redirect("coordination:meeting_manage", year)
+    context = {"meeting": meeting, "commitment": found, "form": form}
+    return render(request, "coordination/commitment_edit.html", context, status=400 if form.errors else 200)
