@@ -213,7 +213,8 @@ def _possible_actions(npa: Npa) -> list[tuple[str, str]]:
 def name_check(request: HttpRequest) -> HttpResponse:
     """Is a proposed name free? JSON for programs; for htmx (the HX-Request header), a status message to show
     under the name field. The registration form checks again when it is sent."""
-    name = request.GET.get("name", "")[:200]
+    # ?name= for programs; the registration form's fields send themselves as ?name_lo= or ?name_en=.
+    name = (request.GET.get("name") or request.GET.get("name_lo") or request.GET.get("name_en") or "")[:200]
     similar = selectors.npa_name_available(name_lo=name, name_en=name)
     available = not any(s.exact for s in similar)
     if request.headers.get("HX-Request"):

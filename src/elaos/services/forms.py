@@ -87,6 +87,13 @@ class ApplicationForm(forms.Form):
         self.schema_required = set(schema.get("required", []))
         for name in names:
             field = _form_field(name, schema["properties"][name], ui.get(name, {}))
+            if check_url := ui.get(name, {}).get("check_url"):
+                # Progressive enhancement: htmx asks the owning app while the person types (the value is sent as
+                # ?<field name>=…); without JavaScript the form is checked when it is sent.
+                field.check_url = check_url  # type: ignore[attr-defined]
+                field.widget.attrs.update(
+                    {"hx-get": check_url, "hx-trigger": "input changed delay:500ms", "hx-target": f"#id_{name}_check"}
+                )
             if name in self.schema_required:
                 # Announced as required, but not enforced by the browser: a draft may be saved half done.
                 field.widget.attrs["aria-required"] = "true"

@@ -167,3 +167,21 @@ def test_chart_numbers_are_not_localised(client: Client, doctors: Npa) -> None:
     page = client.get(f"/npas/{doctors.registration_number}/", HTTP_ACCEPT_LANGUAGE="lo").content.decode()
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert "," not in "".join(part.split('"')[1] for part in svg.split(' y="')[1:])
+
+
+def test_the_registration_form_checks_the_name_while_typing(client, citizen) -> None:  # type: ignore[no-untyped-def]
+    """The npa-registration form's name fields ask /npas/name-check/ through htmx, which answers a fragment."""
+    from elaos.demo.data import load_demo
+    from elaos.services.models import Service
+    from elaos.services.services import application_create
+
+    load_demo()
+    application = application_create(applicant=citizen, service=Service.objects.get(code="npa-registration"))
+    client.force_login(citizen)
+    page = client.get(f"/services/applications/{application.public_id}/").content.decode()
+    assert 'hx-get="/npas/name-check/"' in page
+    assert 'id="id_name_lo_check"' in page
+    taken = Npa.objects.first()
+    fragment = client.get("/npas/name-check/", {"name_lo": taken.name_lo}, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    assert taken.registration_number in fragment.content.decode()
