@@ -24,3 +24,14 @@ def organisations_where(user: object, role_code: str) -> QuerySet[Organisation]:
     return Organisation.objects.active().filter(
         pk__in=active_assignments(user).filter(role__code=role_code).values("organisation")
     )
+
+
+def office_assignments(organisation: Organisation) -> QuerySet[RoleAssignment]:
+    """The current role assignments in one office (active staff only)."""
+    today = timezone.localdate()
+    return RoleAssignment.objects.active().filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        organisation=organisation,
+        user__is_active=True,
+        user__is_staff=True,
+    )

@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from elaos.agencies.access import has_role, office_assignments
 from elaos.core.decorators import staff_required
 from elaos.core.lao import localized
 from elaos.services import selectors, services
 from elaos.services.models import Application, Service, ServiceVersion
 from elaos.workflows import selectors as workflow_selectors
-from elaos.workflows.services import ConcurrentUpdate, TransitionNotAllowed, workflow_claim
+from elaos.workflows.services import ConcurrentUpdate, TransitionNotAllowed, workflow_assign, workflow_claim
 from elaos.workflows.working_days import working_days_between
 
 QUEUE_PAGE_SIZE = 50
@@ -248,6 +249,7 @@ def _detail(
             "note_form": note_form or NoteForm(),
             "transition_forms": transition_forms,
             "can_claim": not instance.is_terminal and instance.assigned_to_id is None,
+            "assignees": _assignees(request, instance),
             "service_level": _service_level(instance.due_at, timezone.localdate(), {})
             if not instance.is_terminal
             else None,
@@ -262,6 +264,31 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _assignees(request: HttpRequest, instance: Any) -> list[Any]:
+    """The office's staff, offered to its administrators to hand the work to (empty for everyone else)."""
+    if instance.is_terminal or instance.office is None or not has_role(request.user, "office_admin", instance.office):
+        return []
+    staff = {a.user.pk: a.user for a in office_assignments(instance.office).select_related("user")}
+    return sorted(staff.values(), key=lambda u: u.get_full_name())
+
+
+def _assign(request: HttpRequest, application: Application) -> HttpResponse:
+    instance = application.workflow
+    assignee = next(
+        (u for u in _assignees(request, instance) if str(u.public_id) == request.POST.get("assignee")), None
+    )
+    if assignee is None:
+        return _conflict(request, application, _("Choose someone who works in this office."))
+    try:
+        workflow_assign(instance=instance, assignee=assignee, actor=request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except (TransitionNotAllowed, ValidationError) as exc:
+        return _conflict(request, application, getattr(exc, "message", None) or "; ".join(exc.messages))
+    messages.success(request, _("The application is assigned to %(name)s.") % {"name": assignee.get_full_name()})
+    return redirect("services_bo:bo_application", public_id=application.public_id)
 
 
 def _claim(request: HttpRequest, application: Application) -> HttpResponse:
@@ -341,6 +368,8 @@ def application_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         action = request.POST.get("action")
         if action == "claim":
             return _claim(request, application)
+        if action == "assign":
+            return _assign(request, application)
         if action == "note":
             return _note(request, application)
         if action == "transition":

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import confirmed_totp, staff_with_role, totp_now
+from conftest import StaffFactory, confirmed_totp, staff_with_role, totp_now
 from elaos.accounts.models import User
 from elaos.agencies.models import Organisation
 from elaos.services import services
@@ -509,3 +509,34 @@ def test_uploaded_files_are_for_the_offices_staff_only(
         ).status_code
         == 404
     )
+
+
+def test_an_office_administrator_hands_the_application_to_an_officer(
+    submitted_certificate_application, office_admin, officer
+) -> None:  # type: ignore[no-untyped-def]
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(office_admin)
+    device = office_admin.totpdevice_set.first() or confirmed_totp(office_admin)
+    assert client.post("/accounts/second-factor/", {"token": totp_now(device)}).status_code == 302
+    url = f"/backoffice/services/applications/{submitted_certificate_application.public_id}/"
+    page = client.get(url)
+    assert f'value="{officer.public_id}"' in page.content.decode()
+
+    response = client.post(url, {"action": "assign", "assignee": str(officer.public_id)})
+
+    assert response.status_code == 302
+    submitted_certificate_application.workflow.refresh_from_db()
+    assert submitted_certificate_application.workflow.assigned_to == officer
+    # Someone outside the office cannot be chosen.
+    outsider = StaffFactory()
+    refused = client.post(url, {"action": "assign", "assignee": str(outsider.public_id)})
+    assert refused.status_code == 409
+    submitted_certificate_application.workflow.refresh_from_db()
+    assert submitted_certificate_application.workflow.assigned_to == officer
+
+
+def test_officers_are_not_offered_the_assign_form(verified_officer_client, submitted_certificate_application) -> None:  # type: ignore[no-untyped-def]
+    url = f"/backoffice/services/applications/{submitted_certificate_application.public_id}/"
+    assert 'name="assignee"' not in verified_officer_client.get(url).content.decode()
+    response = verified_officer_client.post(url, {"action": "assign", "assignee": "x"})
+    assert response.status_code == 409
