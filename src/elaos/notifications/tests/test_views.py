@@ -80,3 +80,8 @@ def test_body_is_escaped(verified_officer_client: Client) -> None:
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@override_settings(NOTIFY_SMS_BACKEND="kannel", NOTIFY_EMAIL_BACKEND="smtp")
+def test_the_outbox_does_not_exist_once_real_gateways_are_configured(verified_officer_client) -> None:  # type: ignore[no-untyped-def]
+    assert verified_officer_client.get("/backoffice/outbox/").status_code == 404
