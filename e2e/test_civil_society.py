@@ -43,10 +43,10 @@ ANSWERS = {
     "founding_members": "12",
     "objectives": "ສົ່ງເສີມສຸຂະພາບແມ່ ແລະ ເດັກ ແລະ ການອະນາໄມໃນຊຸມຊົນບ້ານໂພນ.",
     "head_office_address": "ບ້ານໂພນ, ເມືອງຈັນທະບູລີ, ນະຄອນຫຼວງວຽງຈັນ",
-    # Matches the demo sector "health", whose line ministry is the Ministry of Health ("moh").
-    "line_ministry": "Ministry of Health",
+    "founders": "president: ບຸນທະວີ ສີສຸພັນ / Bounthavy Sisouphanh\nsecretary: ນາງ ແສງດາວ ພົມມະຈັນ",
 }
-SELECTS = {"level": "national", "association_type": "social"}
+# The demo sector "health", whose line ministry is the Ministry of Health ("moh").
+SELECTS = {"level": "national", "association_type": "social", "line_ministry": "health"}
 AXE_CONTEXT = {"bypass_csp": True}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 PATH_END = r"(\?.*)?(#.*)?$"
@@ -176,6 +176,10 @@ def test_association_registered_online_enters_the_register_with_a_verifiable_cer
     assert application.state == "approved"
     npa = Npa.objects.get(source_application_id=application.public_id)
     assert (npa.name_lo, npa.level, npa.sector.code) == (NPA_NAME_LO, "national", "health")
+    assert [(o.role, o.name_latin) for o in npa.officers.all()] == [
+        ("president", "Bounthavy Sisouphanh"),
+        ("secretary", ""),
+    ], "the founders are its officers"
 
     # The citizen sees the decision and the certificate.
     page.goto(status_path)

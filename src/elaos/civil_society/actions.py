@@ -1,8 +1,10 @@
 """The register's part in the services domain's workflow: an approved "npa-registration" application enters the
-association in the register, an approved "npa-amendment" replaces its officers, an approved "npa-dissolution"
-dissolves it, and the "line_ministry" office resolver hands a registration to the line ministry of its sector for
-an opinion. Registered with the workflow engine at start-up (apps.CivilSocietyConfig.ready); the application is read
-through the services domain's own selector, never its models."""
+association in the register with its founders as officers, an approved "npa-amendment" replaces its officers, an
+approved "npa-dissolution" dissolves it, and the "line_ministry" office resolver hands a registration to the line
+ministry of its sector for an opinion. The submission checks refuse, when the application is sent, what the approval
+would refuse later (a name already registered, unreadable founders, an association the applicant does not
+administer). Registered with the workflow engine and the services domain at start-up (apps.CivilSocietyConfig.ready);
+the application is read through the services domain's own selector, never its models."""
 
 import datetime
 import re
@@ -13,8 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from elaos.agencies.models import Organisation, Sector
+from elaos.civil_society.access import is_npa_admin
 from elaos.civil_society.models import Npa, NpaOfficer
-from elaos.civil_society.selectors import name_key
+from elaos.civil_society.selectors import name_key, npa_name_available
 from elaos.civil_society.services import OfficerIn, npa_create, npa_officers_replace, npa_transition
 from elaos.core.models import District, Province
 
@@ -33,8 +36,11 @@ LAO_SCRIPT = re.compile("[\u0e80-\u0eff]")
 
 
 def sector_for_line_ministry(text: str) -> Sector | None:
-    """The sector whose line ministry (or the sector itself) the applicant named in free text: by code,
-    abbreviation or name, in Lao or English."""
+    """The sector the form names: by its code (the form's choice), or, in applications begun on the form of free
+    text, by the code, abbreviation or name of the sector or its line ministry, in Lao or English."""
+    chosen = Sector.objects.select_related("line_ministry").filter(code=text.strip()).first()
+    if chosen is not None:
+        return chosen
     wanted = name_key(text)
     if not wanted:
         return None
@@ -100,9 +106,14 @@ def npa_fields_from_application(data: dict[str, Any], applicant: Any) -> dict[st
     }
 
 
-def founders_as_officers(applicant: Any) -> list[OfficerIn]:
-    """The form names no founders (their list is an uploaded PDF): the applicant, who files for the founding
-    committee, is entered as its president until the association reports its board."""
+def founders_as_officers(application: Any) -> list[OfficerIn]:
+    """The founders the form lists, with their roles. Applications begun before the form asked for them name none:
+    the applicant, who files for the founding committee, is entered as its president until the association reports
+    its board."""
+    founders = officers_from_text(application.data.get("founders", ""), field="founders")
+    if founders:
+        return founders
+    applicant = application.applicant
     name_lo = " ".join(p for p in (applicant.given_name_lo, applicant.family_name_lo) if p)
     name_latin = " ".join(p for p in (applicant.given_name_latin, applicant.family_name_latin) if p)
     return [OfficerIn(name_lo=name_lo or name_latin, name_latin=name_latin, role="president")]
@@ -118,7 +129,7 @@ def on_npa_register(*, instance: Any, config: dict, transition: Any) -> None:
         return
     npa_create(
         actor=transition.actor if transition else None,
-        officers=founders_as_officers(application.applicant),
+        officers=founders_as_officers(application),
         source_application_id=application.public_id,
         **npa_fields_from_application(application.data, application.applicant),
     )
@@ -143,20 +154,24 @@ def _role_names() -> dict[str, str]:
 
 
 OFFICER_LINE = re.compile(r"^\s*(?P<role>[^:：]+?)\s*[:：]\s*(?P<name_lo>[^/]+?)\s*(?:/\s*(?P<name_latin>.+?)\s*)?$")
+OFFICER_NAME_MAX = NpaOfficer._meta.get_field("name_lo").max_length or 150
 
 
-def officers_from_text(text: str) -> list[OfficerIn]:
-    """The officers of an amendment, one a line: "role: name in Lao / name in Latin script" (the Latin name is
-    optional), e.g. "president: ບຸນທະວີ ສີສຸພັນ / Bounthavy Sisouphanh"."""
+def officers_from_text(text: str, *, field: str = "new_officers") -> list[OfficerIn]:
+    """The officers of an amendment (or the founders of a registration), one a line: "role: name in Lao / name in
+    Latin script" (the Latin name is optional), e.g. "president: ບຸນທະວີ ສີສຸພັນ / Bounthavy Sisouphanh". A line
+    that cannot be read is refused under `field`, quoted."""
     officers, role_names = [], _role_names()
     for line in (text or "").splitlines():
         if not line.strip():
             continue
         match = OFFICER_LINE.match(line)
         role = role_names.get(match.group("role").strip().lower()) if match else None
-        if match is None or role is None:
+        names = (match.group("name_lo"), match.group("name_latin") or "") if match else ()
+        too_long = any(len(name) > OFFICER_NAME_MAX for name in names)
+        if match is None or role is None or too_long:
             raise ValidationError(
-                {"new_officers": _("Write one officer a line: role, a colon, then the name: %(line)s") % {"line": line}}
+                {field: _("Write one officer a line: role, a colon, then the name: %(line)s") % {"line": line.strip()}}
             )
         officers.append(
             OfficerIn(name_lo=match.group("name_lo"), name_latin=match.group("name_latin") or "", role=role)
@@ -217,6 +232,51 @@ def on_npa_dissolve(*, instance: Any, config: dict, transition: Any) -> None:
         reason=application.data.get("reason", ""),
         date=datetime.date.fromisoformat(date) if date else None,
     )
+
+
+# Submission checks (elaos.services.services.register_submission_check)
+
+
+def registration_errors(application: Any) -> dict[str, list[str]]:
+    """A registration is refused when sent if the register already holds its Lao or English name (after
+    normalisation; a dissolved association keeps its name) or if its founders cannot be read."""
+    errors: dict[str, list[str]] = {}
+    for field in ("name_lo", "name_en"):
+        name = str(application.data.get(field) or "")
+        taken = [s for s in npa_name_available(**{field: name}) if s.exact]
+        if taken:
+            errors[field] = [
+                _("This name is already registered: %(number)s.") % {"number": taken[0].registration_number}
+            ]
+    # Drafts of a version whose form did not ask for the founders are still sent (see founders_as_officers).
+    if "founders" in application.service_version.definition["form"]["schema"]["properties"]:
+        try:
+            if not officers_from_text(application.data.get("founders", ""), field="founders"):
+                errors["founders"] = [_("This field is required.")]
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return errors
+
+
+def association_errors(application: Any) -> dict[str, list[str]]:
+    """An amendment or a dissolution is for a registered association, not dissolved, that the applicant
+    administers today."""
+    number = str(application.data.get("registration_number") or "").strip().upper()
+    if not number:
+        return {}
+    try:
+        npa = _registered_npa(application)
+    except ValidationError as exc:
+        return exc.message_dict
+    if npa.status == Npa.Status.DISSOLVED:
+        return {"registration_number": [_("This association is dissolved")]}
+    if not is_npa_admin(application.applicant, npa):
+        return {
+            "registration_number": [
+                _("Only an administrator of the association can file this: %(number)s.") % {"number": number}
+            ]
+        }
+    return {}
 
 
 def register() -> None:

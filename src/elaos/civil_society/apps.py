@@ -7,9 +7,20 @@ class CivilSocietyConfig(AppConfig):
     verbose_name = "Civil society"
 
     def ready(self) -> None:
-        from elaos.civil_society.actions import register
+        from elaos.civil_society.actions import (
+            AMENDMENT_CODE,
+            DISSOLUTION_CODE,
+            SERVICE_CODE,
+            association_errors,
+            register,
+            registration_errors,
+        )
+        from elaos.services.services import register_submission_check
 
         register()
+        register_submission_check(SERVICE_CODE, registration_errors)
+        register_submission_check(AMENDMENT_CODE, association_errors)
+        register_submission_check(DISSOLUTION_CODE, association_errors)
 
         from elaos.civil_society.selectors import PROJECT_SUBJECT_TYPE
         from elaos.civil_society.services import PROJECT_DECISION_ACTION, on_project_decided

@@ -1,6 +1,7 @@
 """Writes of the public-services domain: the catalogue (imported as data, versioned) and applications."""
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,19 @@ from elaos.workflows.services import (
 
 SUBJECT_TYPE = "services.application"
 EDITABLE_STATES = {"draft", "info_requested"}
+
+SubmissionCheck = Callable[[Application], dict[str, list[str]]]
+# Checks that only the owning domain can make (a name already in its register, who may act for an association),
+# registered in its AppConfig.ready() like workflow actions (docs/adr/0002-engines-and-registries.md).
+_submission_checks: dict[str, list[SubmissionCheck]] = {}
+
+
+def register_submission_check(service_code: str, check: SubmissionCheck) -> None:
+    """Run `check` on every application to `service_code` when it is sent; it returns errors by field name.
+    Registering the same check twice keeps one."""
+    checks = _submission_checks.setdefault(service_code, [])
+    if check not in checks:
+        checks.append(check)
 
 
 def known_codes() -> dict[str, set[str]]:
@@ -257,7 +271,8 @@ def application_upload(
 
 
 def submission_errors(application: Application) -> dict[str, list[str]]:
-    """What stops an application from being sent: form fields by name, missing documents under their codes."""
+    """What stops an application from being sent: form fields by name, missing documents under their codes, and what
+    the checks registered for its service find."""
     definition = application.service_version.definition
     errors: dict[str, list[str]] = {}
     # An empty answer is no answer: JSON Schema's `required` only asks that the key be there.
@@ -275,6 +290,11 @@ def submission_errors(application: Application) -> dict[str, list[str]]:
     for document in definition.get("documents", []):
         if document.get("required") and document["code"] not in uploaded:
             errors.setdefault(document["code"], []).append(_("This document is required."))
+    for check in _submission_checks.get(application.service_version.service.code, []):
+        for field, messages in check(application).items():
+            # One reason a field: what the form itself refuses (required, not valid) is said first.
+            if field not in errors:
+                errors[field] = list(messages)
     return errors
 
 

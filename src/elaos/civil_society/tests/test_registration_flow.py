@@ -2,17 +2,19 @@
 opinion by the line ministry of its sector and decided by the registering office, with a deadline per stage; an
 amendment replaces the officers and a dissolution dissolves the association."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import OrganisationFactory, UserFactory, staff_with_role
 from elaos.accounts.models import User
 from elaos.agencies.models import Organisation, Sector
-from elaos.civil_society.models import Npa
+from elaos.civil_society.models import Npa, NpaMembership
 from elaos.core.audit import audit_events_for
 from elaos.core.models import District, Province
 from elaos.services import services
@@ -30,7 +32,8 @@ FORM = {
     "founding_members": 15,
     "objectives": "ສົ່ງເສີມການປິ່ນປົວໃນເຂດຊົນນະບົດ ແລະ ຝຶກອົບຮົມແພດບ້ານ ໃຫ້ທົ່ວເຖິງ",
     "head_office_address": "ບ້ານສີຫອມ, ເມືອງຈັນທະບູລີ, ນະຄອນຫຼວງວຽງຈັນ",
-    "line_ministry": "ກະຊວງສາທາລະນະສຸກ",
+    "founders": "president: ສົມພອນ ວົງສາ / Somphone Vongsa\nsecretary: ນາງ ດາວວົງ ພົມມະຈັນ / Daovong Phommachanh",
+    "line_ministry": "health",
 }
 
 
@@ -241,9 +244,17 @@ def test_each_stage_has_its_deadline_and_the_service_page_shows_them(registratio
 # Amendment and dissolution
 
 
+@pytest.fixture
+def doctors_admin(doctors: Npa, founder: User) -> User:
+    """The founder administers the doctors' association online."""
+    NpaMembership.objects.create(user=founder, npa=doctors, role=NpaMembership.Role.NPA_ADMIN)
+    return founder
+
+
 def test_an_approved_amendment_replaces_the_officers(
-    moha_npa: Organisation, doctors: Npa, founder: User, alice: User
+    moha_npa: Organisation, doctors: Npa, doctors_admin: User, alice: User
 ) -> None:
+    founder = doctors_admin
     service = import_service("npa-amendment")
     data = {
         "registration_number": doctors.registration_number,
@@ -261,8 +272,9 @@ def test_an_approved_amendment_replaces_the_officers(
 
 
 def test_an_amendment_with_an_unreadable_officers_list_is_not_approved(
-    moha_npa: Organisation, doctors: Npa, founder: User, alice: User
+    moha_npa: Organisation, doctors: Npa, doctors_admin: User, alice: User
 ) -> None:
+    founder = doctors_admin
     service = import_service("npa-amendment")
     data = {"registration_number": doctors.registration_number, "changes": "officers", "new_officers": "someone"}
     application = act(alice, submit(service, founder, data, "meeting_minutes"), "start_review")
@@ -274,8 +286,9 @@ def test_an_amendment_with_an_unreadable_officers_list_is_not_approved(
 
 
 def test_an_approved_dissolution_dissolves_with_its_reason(
-    moha_npa: Organisation, doctors: Npa, founder: User, alice: User
+    moha_npa: Organisation, doctors: Npa, doctors_admin: User, alice: User
 ) -> None:
+    founder = doctors_admin
     service = import_service("npa-dissolution")
     today = timezone.localdate()
     data = {
@@ -299,14 +312,94 @@ def test_an_approved_dissolution_dissolves_with_its_reason(
     )
 
 
-def test_a_dissolution_of_an_unknown_association_is_not_approved(
-    moha_npa: Organisation, founder: User, alice: User
-) -> None:
+def test_a_dissolution_of_an_unknown_association_is_refused_when_sent(moha_npa: Organisation, founder: User) -> None:
     service = import_service("npa-dissolution")
     data = {"registration_number": "NPA-2020-9999", "reason": "ຍຸບເລີກແລ້ວ", "dissolution_date": "2026-01-05"}
-    application = act(alice, submit(service, founder, data, "meeting_decision"), "start_review")
 
-    with pytest.raises(ValidationError) as refused:
-        act(alice, application, "approve")
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        submit(service, founder, data, "meeting_decision")
 
-    assert "registration_number" in refused.value.message_dict
+    assert refused.value.message_dict == {
+        "registration_number": ["No association has this registration number: NPA-2020-9999."]
+    }
+    assert Application.objects.get().submitted_at is None
+
+
+def test_an_amendment_by_someone_who_does_not_administer_the_association_is_refused(
+    moha_npa: Organisation, doctors: Npa, founder: User
+) -> None:
+    """A plain member, or a former administrator, files nothing for the association."""
+    NpaMembership.objects.create(user=founder, npa=doctors, role=NpaMembership.Role.MEMBER)
+    NpaMembership.objects.create(
+        user=founder,
+        npa=doctors,
+        role=NpaMembership.Role.NPA_ADMIN,
+        since=timezone.localdate() - datetime.timedelta(days=400),
+        until=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    service = import_service("npa-amendment")
+    data = {
+        "registration_number": doctors.registration_number,
+        "changes": "officers",
+        "new_officers": "president: ຄຳມີ ພົມມະຈັນ",
+    }
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        submit(service, founder, data, "meeting_minutes")
+
+    assert refused.value.message_dict == {
+        "registration_number": [
+            f"Only an administrator of the association can file this: {doctors.registration_number}."
+        ]
+    }
+    assert doctors.officers.get().name_lo == "ບຸນທະວີ ສີສຸພັນ"
+
+
+def test_a_dissolved_association_is_neither_amended_nor_dissolved_again(
+    moha_npa: Organisation, doctors: Npa, doctors_admin: User
+) -> None:
+    Npa.objects.filter(pk=doctors.pk).update(status=Npa.Status.DISSOLVED)
+    amendment, dissolution = import_service("npa-amendment"), import_service("npa-dissolution")
+    number = doctors.registration_number
+    dissolving_data = {"registration_number": number, "reason": "ຍຸບເລີກອີກ", "dissolution_date": "2026-01-05"}
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as amending:
+            submit(amendment, doctors_admin, {"registration_number": number, "changes": "charter"}, "meeting_minutes")
+        with pytest.raises(ValidationError) as dissolving:
+            submit(dissolution, doctors_admin, dissolving_data, "meeting_decision")
+
+    for refused in (amending, dissolving):
+        assert refused.value.message_dict == {"registration_number": ["This association is dissolved"]}
+
+
+# The application page
+
+
+def test_a_registration_with_a_name_already_registered_comes_back_with_what_was_typed(
+    registration: Service, founder: User, doctors: Npa, client: Client
+) -> None:
+    application = services.application_create(applicant=founder, service=registration)
+    upload(founder, application, "charter", "founders_list", "founding_minutes")
+    client.force_login(founder)
+    posted = {**FORM, "name_lo": f" {doctors.name_lo} ", "action": "submit"}
+
+    with translation.override("en"):
+        response = client.post(
+            reverse("services:application_edit", args=[application.public_id]), posted, HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    message = f"This name is already registered: {doctors.registration_number}."
+    assert form.errors == {"name_lo": [message]}, "the message is next to the name"
+    assert {"href": "#id_name_lo", "label": str(form["name_lo"].label), "message": message} in response.context[
+        "error_summary"
+    ]
+    html = response.content.decode()
+    assert message in html
+    assert FORM["founders"].splitlines()[1] in html, "the typed values are kept"
+    assert 'value="health" selected' in html
+    application.refresh_from_db()
+    assert (application.state, application.submitted_at) == ("draft", None)
+    assert application.data["founders"] == FORM["founders"]
