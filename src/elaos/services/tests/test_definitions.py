@@ -101,8 +101,8 @@ def test_form_has_labelled_fields(definition: dict[str, Any]) -> None:
     ui = definition["form"]["ui"]
 
     # The NPA registration asks for the province and district its level routes it to, and names its founders (the
-    # register's first officers): eleven fields.
-    assert 3 <= len(properties) <= (11 if definition["code"] == "npa-registration" else 8)
+    # register's first officers) and its funding sources: twelve fields.
+    assert 3 <= len(properties) <= (12 if definition["code"] == "npa-registration" else 8)
     assert set(ui) == set(properties), "every field has its ui hints"
     assert sorted(h["order"] for h in ui.values()) == list(range(1, len(properties) + 1))
     for name, prop in properties.items():
