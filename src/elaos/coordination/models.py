@@ -76,24 +76,11 @@ class GroupMeeting(BaseModel):
         return f"{self.group} {self.date}"
 
 
-class WorkPlanItem(BaseModel):
-    """One line of a group's shared work plan. Its owner is a name, linked to the register or the organisation
-    tree when it is one of theirs."""
+class TrackedItem(BaseModel):
+    """Something promised with an owner and a due date, tracked in public through its status changes (a work plan
+    item, a commitment). The owner is a name, linked to the register or the organisation tree when it is one of
+    theirs. Subclasses define Status, TRANSITIONS and the status field over their own choices."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
-
-    TRANSITIONS = {
-        Status.OPEN: {Status.IN_PROGRESS, Status.DONE, Status.DROPPED},
-        Status.IN_PROGRESS: {Status.OPEN, Status.DONE, Status.DROPPED},
-        Status.DONE: {Status.IN_PROGRESS},
-        Status.DROPPED: {Status.OPEN},
-    }
-
-    group = models.ForeignKey(SectorGroup, on_delete=models.PROTECT, related_name="work_plan")
     title_lo = models.CharField(_("title (Lao)"), max_length=250)
     title_en = models.CharField(_("title (English)"), max_length=250, blank=True)
     owner_name = models.CharField(_("owner"), max_length=200)
@@ -114,8 +101,35 @@ class WorkPlanItem(BaseModel):
         related_name="+",
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     status_changed_on = models.DateField(_("status changed on"))
+
+    class Meta:
+        abstract = True
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title_lo
+
+
+class WorkPlanItem(TrackedItem):
+    """One line of a group's shared work plan. Its owner is a name, linked to the register or the organisation
+    tree when it is one of theirs."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    TRANSITIONS = {
+        Status.OPEN: {Status.IN_PROGRESS, Status.DONE, Status.DROPPED},
+        Status.IN_PROGRESS: {Status.OPEN, Status.DONE, Status.DROPPED},
+        Status.DONE: {Status.IN_PROGRESS},
+        Status.DROPPED: {Status.OPEN},
+    }
+
+    group = models.ForeignKey(SectorGroup, on_delete=models.PROTECT, related_name="work_plan")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -128,9 +142,6 @@ class WorkPlanItem(BaseModel):
         ]
         verbose_name = _("work plan item")
         verbose_name_plural = _("work plan items")
-
-    def __str__(self) -> str:
-        return self.title_lo
 
     def is_overdue(self, today: datetime.date) -> bool:
         return bool(
@@ -221,7 +232,7 @@ class MeetingRegistration(BaseModel):
         return f"{self.meeting.year} · {self.user}"
 
 
-class Commitment(BaseModel):
+class Commitment(TrackedItem):
     """A promise made at an annual meeting, tracked in public until it is done."""
 
     class Status(models.TextChoices):
@@ -236,28 +247,7 @@ class Commitment(BaseModel):
     }
 
     meeting = models.ForeignKey(AnnualMeeting, on_delete=models.PROTECT, related_name="commitments")
-    title_lo = models.CharField(_("title (Lao)"), max_length=250)
-    title_en = models.CharField(_("title (English)"), max_length=250, blank=True)
-    owner_name = models.CharField(_("owner"), max_length=200)
-    owner_organisation = models.ForeignKey(
-        "agencies.Organisation",
-        verbose_name=_("owner office"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    owner_npa = models.ForeignKey(
-        "civil_society.Npa",
-        verbose_name=_("owner association"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
-    status_changed_on = models.DateField(_("status changed on"))
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -269,9 +259,6 @@ class Commitment(BaseModel):
         ]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-
-    def __str__(self) -> str:
-        return self.title_lo
 
     def is_overdue(self, today: datetime.date) -> bool:
         return bool(self.due_date and self.due_date < today and self.status != self.Status.DONE)
