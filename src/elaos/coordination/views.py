@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from elaos.coordination import access, selectors, services
 from elaos.coordination.forms import (
@@ -37,6 +38,25 @@ def _call(form: forms.Form, service: Any, **kwargs: Any) -> Any:
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
+
+
+def _form_action(
+    request: HttpRequest,
+    actions: dict[str, tuple[str, Any, Any, str]],
+    page_forms: dict[str, forms.Form],
+    **target: Any,
+) -> tuple[forms.Form, bool]:
+    """A management page posts one of several forms, named by its `action`: bind that form, run its service on
+    `target`, queue the success message. Returns the bound form and whether the service succeeded."""
+    spec = actions.get(request.POST.get("action", ""))
+    if spec is None:
+        raise Http404
+    name, make_form, service, done = spec
+    bound = page_forms[name] = make_form(request.POST)
+    if bound.is_valid() and _call(bound, service, actor=request.user, **target, **bound.cleaned_data):
+        messages.success(request, _(done))
+        return bound, True
+    return bound, False
 
 
 # Sector groups
@@ -74,13 +94,14 @@ def _managed_group(request: HttpRequest, sector: str) -> SectorGroup:
 def group_manage(request: HttpRequest, sector: str) -> HttpResponse:
     group = _managed_group(request, sector)
     npas = selectors.npas_to_add(group)
-    member_form = MemberAddForm(npas=npas, prefix="member")
-    meeting_form = GroupMeetingForm(prefix="meeting")
-    item_form = WorkPlanItemForm(prefix="item")
+    page_forms: dict[str, forms.Form] = {
+        "member_form": MemberAddForm(npas=npas, prefix="member"),
+        "meeting_form": GroupMeetingForm(prefix="meeting"),
+        "item_form": WorkPlanItemForm(prefix="item"),
+    }
     bound: forms.Form | None = None
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "remove_member":
+        if request.POST.get("action") == "remove_member":
             member = group.members.filter(public_id=request.POST.get("member") or None).first()
             if member is None:
                 raise Http404
@@ -93,42 +114,35 @@ def group_manage(request: HttpRequest, sector: str) -> HttpResponse:
             else:
                 messages.success(request, _("The association has left the group."))
             return redirect("coordination:group_manage", sector)
-        if action == "add_member":
-            bound = member_form = MemberAddForm(request.POST, npas=npas, prefix="member")
-            if member_form.is_valid() and _call(
-                member_form,
+        actions = {
+            "add_member": (
+                "member_form",
+                lambda data: MemberAddForm(data, npas=npas, prefix="member"),
                 services.group_member_add,
-                actor=request.user,
-                group=group,
-                npa=member_form.cleaned_data["npa"],
-                joined_on=member_form.cleaned_data["joined_on"],
-            ):
-                messages.success(request, _("The association has joined the group."))
-                return redirect("coordination:group_manage", sector)
-        elif action == "add_meeting":
-            bound = meeting_form = GroupMeetingForm(request.POST, prefix="meeting")
-            if meeting_form.is_valid() and _call(
-                meeting_form, services.group_meeting_add, actor=request.user, group=group, **meeting_form.cleaned_data
-            ):
-                messages.success(request, _("The meeting is recorded."))
-                return redirect("coordination:group_manage", sector)
-        elif action == "add_item":
-            bound = item_form = WorkPlanItemForm(request.POST, prefix="item")
-            if item_form.is_valid() and _call(
-                item_form, services.work_plan_item_add, actor=request.user, group=group, **item_form.cleaned_data
-            ):
-                messages.success(request, _("The work plan item is added."))
-                return redirect("coordination:group_manage", sector)
-        else:
-            raise Http404
+                gettext_noop("The association has joined the group."),
+            ),
+            "add_meeting": (
+                "meeting_form",
+                lambda data: GroupMeetingForm(data, prefix="meeting"),
+                services.group_meeting_add,
+                gettext_noop("The meeting is recorded."),
+            ),
+            "add_item": (
+                "item_form",
+                lambda data: WorkPlanItemForm(data, prefix="item"),
+                services.work_plan_item_add,
+                gettext_noop("The work plan item is added."),
+            ),
+        }
+        bound, done = _form_action(request, actions, page_forms, group=group)
+        if done:
+            return redirect("coordination:group_manage", sector)
     context = {
         "group": group,
         "members": selectors.current_members(group),
         "meetings": group.meetings.active(),
         "items": selectors.work_plan(group),
-        "member_form": member_form,
-        "meeting_form": meeting_form,
-        "item_form": item_form,
+        **page_forms,
     }
     status = 400 if bound is not None and bound.errors else 200
     return render(request, "coordination/group_manage.html", context, status=status)
@@ -234,50 +248,41 @@ def _managed_meeting(request: HttpRequest, year: int) -> AnnualMeeting:
 @staff_required
 def meeting_manage(request: HttpRequest, year: int) -> HttpResponse:
     meeting = _managed_meeting(request, year)
-    agenda_form = AgendaItemForm(prefix="agenda")
-    minutes_form = MinutesForm(
-        prefix="minutes", initial={"minutes_lo": meeting.minutes_lo, "minutes_en": meeting.minutes_en}
-    )
-    commitment_form = CommitmentForm(prefix="commitment")
+    page_forms: dict[str, forms.Form] = {
+        "agenda_form": AgendaItemForm(prefix="agenda"),
+        "minutes_form": MinutesForm(
+            prefix="minutes", initial={"minutes_lo": meeting.minutes_lo, "minutes_en": meeting.minutes_en}
+        ),
+        "commitment_form": CommitmentForm(prefix="commitment"),
+    }
     bound: forms.Form | None = None
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "add_agenda_item":
-            bound = agenda_form = AgendaItemForm(request.POST, prefix="agenda")
-            if agenda_form.is_valid() and _call(
-                agenda_form, services.agenda_item_add, actor=request.user, meeting=meeting, **agenda_form.cleaned_data
-            ):
-                messages.success(request, _("The agenda item is added."))
-                return redirect("coordination:meeting_manage", year)
-        elif action == "publish_minutes":
-            bound = minutes_form = MinutesForm(request.POST, prefix="minutes")
-            if minutes_form.is_valid() and _call(
-                minutes_form,
+        actions = {
+            "add_agenda_item": (
+                "agenda_form",
+                lambda data: AgendaItemForm(data, prefix="agenda"),
+                services.agenda_item_add,
+                gettext_noop("The agenda item is added."),
+            ),
+            "publish_minutes": (
+                "minutes_form",
+                lambda data: MinutesForm(data, prefix="minutes"),
                 services.annual_meeting_minutes_publish,
-                actor=request.user,
-                meeting=meeting,
-                **minutes_form.cleaned_data,
-            ):
-                messages.success(request, _("The minutes are published."))
-                return redirect("coordination:meeting_manage", year)
-        elif action == "add_commitment":
-            bound = commitment_form = CommitmentForm(request.POST, prefix="commitment")
-            if commitment_form.is_valid() and _call(
-                commitment_form,
+                gettext_noop("The minutes are published."),
+            ),
+            "add_commitment": (
+                "commitment_form",
+                lambda data: CommitmentForm(data, prefix="commitment"),
                 services.commitment_add,
-                actor=request.user,
-                meeting=meeting,
-                **commitment_form.cleaned_data,
-            ):
-                messages.success(request, _("The commitment is added."))
-                return redirect("coordination:meeting_manage", year)
-        else:
-            raise Http404
+                gettext_noop("The commitment is added."),
+            ),
+        }
+        bound, done = _form_action(request, actions, page_forms, meeting=meeting)
+        if done:
+            return redirect("coordination:meeting_manage", year)
     context = {
         "meeting": meeting,
-        "agenda_form": agenda_form,
-        "minutes_form": minutes_form,
-        "commitment_form": commitment_form,
+        **page_forms,
         "registrations": selectors.registrations(meeting),
     }
     status = 400 if bound is not None and bound.errors else 200
