@@ -9,11 +9,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from elaos.accounts.api import router as accounts_router
+from elaos.budget.api import router as budget_router
 from elaos.civil_society.api import router as civil_society_router
 from elaos.consultation.api import router as consultation_router
 from elaos.coordination.api import router as coordination_router
 from elaos.documents.api import router as documents_router
+from elaos.exchange.api import router as exchange_router
+from elaos.migration.api import router as migration_router
 from elaos.payments.api import router as payments_router
+from elaos.protection.api import router as protection_router
 from elaos.services.api import router as services_router
 
 api = NinjaAPI(
@@ -30,6 +34,10 @@ api.add_router("/", documents_router)
 api.add_router("/", consultation_router)
 api.add_router("/", civil_society_router)
 api.add_router("/", coordination_router)
+api.add_router("/budget", budget_router)
+api.add_router("/migration", migration_router)
+api.add_router("/migration", protection_router)
+api.add_router("/", exchange_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "elaos.civil_society",
     "elaos.consultation",
     "elaos.coordination",
+    "elaos.budget",
+    "elaos.migration",
+    "elaos.protection",
+    "elaos.exchange",
+    "elaos.oidc",
     "elaos.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +265,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-Laos <no-reply@e-laos.gov.la>")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- budget (Glass Accounts) settings: owned by the budget app ---
+# --- end budget ---
+
+# --- migration and protection settings: owned by the migration and protection apps ---
+# --- end migration ---
+
+# --- OpenID Provider (django-oauth-toolkit) and federation: owned by the oidc app ---
+# --- end oidc ---
+
+# --- agency data exchange, consent, webhooks: owned by the exchange app ---
+# --- end exchange ---
 
 LOGGING = {
     "version": 1,

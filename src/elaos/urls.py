@@ -18,6 +18,11 @@ urlpatterns = [
     path("", include("elaos.documents.urls")),
     path("backoffice/workflows/", include("elaos.workflows.urls")),
     path("search/", include("elaos.search.urls")),
+    path("budget/", include("elaos.budget.urls")),
+    path("migration/", include("elaos.migration.urls")),
+    path("backoffice/protection/", include("elaos.protection.urls")),
+    path("exchange/", include("elaos.exchange.urls")),
+    path("", include("elaos.oidc.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

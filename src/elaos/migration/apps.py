@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MigrationConfig(AppConfig):
+    name = "elaos.migration"
+    label = "migration"
+    verbose_name = "Safe migration"
