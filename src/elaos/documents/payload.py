@@ -110,6 +110,20 @@ def verify_payload(payload: str, public_keys: Mapping[str, Ed25519PublicKey | by
     return VerificationResult(True, Reason.OK, record.to_dict(), kid=kid)
 
 
+def claimed_document_id(payload: str) -> str | None:
+    """The document id a code claims, read WITHOUT checking the signature: only to find which stored row a
+    verdict depends on (a cache key), never to trust it."""
+    parts = payload.split(".") if len(payload) <= MAX_LENGTH else []
+    if len(parts) != 4 or parts[0] != PREFIX:
+        return None
+    try:
+        data = json.loads(_strict_b64decode(parts[1]).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    value = data.get(_KEYS["id"]) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def extract_code(text: str) -> str:
     """The code from what a person pastes: the code itself, or the verification URL the QR holds
     (https://<host>/verify/?c=<code>). Codes never contain white space, so any is dropped: text copied from

@@ -56,6 +56,20 @@ def document_by_public_id(public_id: Any) -> Document | None:
     return Document.objects.select_related("issuer", "holder").filter(public_id=public_id).first()
 
 
+def verification_version(code: str) -> str:
+    """Changes whenever the verdict on this code could: the claimed document's row (issued, revoked). A code
+    that claims no document has a fixed verdict (malformed). Costs one small query."""
+    claimed = payload.claimed_document_id(payload.extract_code(code))
+    try:
+        public_id = uuid.UUID(claimed) if claimed else None
+    except ValueError:
+        public_id = None
+    if public_id is None:
+        return "-"
+    row = list(Document.objects.filter(public_id=public_id).order_by().values_list("pk", "revoked_at")[:1])
+    return "|".join(map(str, row[0])) if row else "absent"
+
+
 def document_verification(*, code: str, pdf_chunks: Iterable[bytes] | None = None) -> DocumentVerification:
     """Check a code (or the verification URL holding it) with the published keys, then against what was
     issued: the document exists with exactly this code, is not revoked, and, when a PDF is given, is that

@@ -10,16 +10,24 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from elaos.core.cache import versioned_page
 from elaos.documents import access, keys, selectors, services
 from elaos.documents.forms import VerifyForm
 
 
+def _verify_page_version(request: HttpRequest) -> str | None:
+    # Only the answer to a scanned QR (GET ?c=) is kept; it holds no form, so it sets no CSRF cookie.
+    return selectors.verification_version(request.GET["c"]) if "c" in request.GET else None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@versioned_page(_verify_page_version)
 def verify(request: HttpRequest) -> HttpResponse:
+    scanned = request.method == "GET" and "c" in request.GET
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
-    elif "c" in request.GET:
+    elif scanned:
         form = VerifyForm({"code": request.GET["c"]})
     else:
         form = VerifyForm()
@@ -33,7 +41,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "documents/verify.html",
-        {"form": form, "verification": verification},
+        # The answer to a scanned QR links to the form instead of holding it: the page is then the same for
+        # every visitor and can be served from the cache (see versioned_page).
+        {"form": None if scanned and verification else form, "verification": verification},
         status=400 if form.errors else 200,
     )
     # Results name a person; they are for whoever holds the code, not for search engines.

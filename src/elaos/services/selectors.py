@@ -70,6 +70,21 @@ def application_for_applicant(user: Any, public_id: Any) -> Application:
     return application
 
 
+def application_page_version(user: Any, public_id: Any) -> str | None:
+    """What the applicant's status page shows changes only with the application row or a workflow move; this
+    one small query says whether either did (None: not the user's application, the page answers 404)."""
+    row = (
+        Application.objects.active()
+        .filter(applicant=user, public_id=public_id)
+        .order_by()
+        .values_list("updated_at", "state", "payment_id", "document_id", "workflow__version", "workflow__updated_at")[
+            :1
+        ]
+    )
+    found = list(row)
+    return "|".join(map(str, found[0])) if found else None
+
+
 def applications_for_staff(user: Any) -> QuerySet[Application]:
     """Applications routed to an office where the officer holds a role: nothing from other offices."""
     offices = active_assignments(user).values("organisation")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from elaos.core.cache import public_page
+from elaos.core.cache import public_page, versioned_page
 from elaos.core.lao import localized
 from elaos.services import selectors, services
 from elaos.services.definition import workflow_stages
@@ -252,8 +252,13 @@ def _timeline(application: Application) -> list[dict[str, Any]]:
     return steps
 
 
+def _status_page_version(request: HttpRequest, public_id: Any) -> str | None:
+    return selectors.application_page_version(request.user, public_id)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@versioned_page(_status_page_version)
 def application_status(request: HttpRequest, public_id: Any) -> HttpResponse:
     application = selectors.application_for_applicant(request.user, public_id)
     instance = application.workflow

@@ -87,3 +87,36 @@ def test_the_home_page_is_cached_for_anonymous_visitors_without_a_csrf_cookie(cl
     assert first.status_code == 200
     assert "csrftoken" not in first.cookies
     assert client.get("/").content == first.content
+
+
+def test_a_versioned_page_is_kept_per_session_and_version() -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from elaos.core.cache import versioned_page
+
+    state = {"version": "1"}
+    calls = []
+
+    @versioned_page(lambda request: state["version"])
+    def view(request):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return HttpResponse(f"render {len(calls)}")
+
+    def signed_in(session: SessionStore):  # type: ignore[no-untyped-def]
+        request = RequestFactory().get("/mine/")
+        request.COOKIES["sessionid"] = session.session_key
+        request.session = session
+        return request
+
+    alice, bob = SessionStore(), SessionStore()
+    alice.create()
+    bob.create()
+    assert view(signed_in(alice)).content == b"render 1"
+    assert view(signed_in(alice)).content == b"render 1"
+    assert view(signed_in(bob)).content == b"render 2"
+    state["version"] = "2"
+    assert view(signed_in(alice)).content == b"render 3"
+    assert view(signed_in(alice)).content == b"render 3"
+    post = signed_in(alice)
+    post.method = "POST"
+    assert view(post).content == b"render 4"

@@ -254,3 +254,25 @@ def test_a_signed_record_with_an_odd_id_is_not_found(client: Client, db: None) -
     response = client.post("/verify/", {"code": payload.sign_record(record=record, key=key.private_key, kid=key.kid)})
 
     assert response.context["verification"].reason == "not_found"
+
+
+def test_a_scanned_answer_is_served_again_without_a_form_or_cookie(client: Client, document: Document) -> None:
+    first = client.get("/verify/", {"c": document.payload})
+    again = Client().get("/verify/", {"c": document.payload})
+
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert again.context is None  # served from the cache, not rendered again
+    assert again["X-Robots-Tag"] == "noindex"
+    assert not again.cookies
+    assert 'name="code"' not in again.content.decode()
+    assert 'href="/verify/"' in again.content.decode()
+
+
+def test_a_revocation_shows_at_once_on_a_cached_answer(client: Client, document: Document, officer: User) -> None:
+    assert client.get("/verify/", {"c": document.payload}).context["verification"].valid
+
+    services.document_revoke(actor=officer, document=document, reason="wrong date of birth")
+    response = client.get("/verify/", {"c": document.payload})
+
+    assert response.context["verification"].reason == "revoked"

@@ -540,6 +540,25 @@ def test_the_status_page_shows_the_timeline(citizen_client: Client, sent: Applic
     assert "Withdraw this application" not in html
 
 
+def test_the_status_page_is_reused_until_the_application_moves(
+    citizen_client: Client, sent: Application, officer: User, other_citizen: User
+) -> None:
+    citizen_client.get(status_url(sent), headers=EN)  # shows the "sent" message, sets the CSRF cookie
+    first = citizen_client.get(status_url(sent), headers=EN)
+    again = citizen_client.get(status_url(sent), headers=EN)
+    assert again.context is None  # served from the cache
+    assert again.content == first.content
+
+    services.application_act(actor=officer, application=sent, transition="start_review")
+    moved = citizen_client.get(status_url(sent), headers=EN)
+    assert moved.context is not None
+    assert '<span class="state-label">In review</span>' in moved.content.decode()
+
+    other = Client()
+    other.force_login(other_citizen)
+    assert other.get(status_url(sent), headers=EN).status_code == 404
+
+
 def test_the_status_page_names_states_in_lao_by_default(citizen_client: Client, sent: Application) -> None:
     html = citizen_client.get(status_url(sent)).content.decode()
 
