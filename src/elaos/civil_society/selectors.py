@@ -34,6 +34,11 @@ MAX_SEARCH_HITS = 1000
 GENERIC_NAME_WORDS = frozenset({"ສະມາຄົມ", "association", "ລາວ", "lao", "laos", "society", "ແຫ່ງ", "ສປປ"})
 SIMILAR_WORDS = 0.5
 SIMILAR_SPELLING = 0.85
+# A Lao query this long (in name-key characters) that the segmented search misses is looked for, misspelled, in
+# the names: enough of its letters, in order, close together (a missing tone mark, a swapped vowel).
+MIN_FUZZY_LAO = 4
+FUZZY_LAO_SHARE = 0.8
+FUZZY_LAO_SPREAD = 1.5
 REPORT_WINDOW_YEARS = 2
 
 
@@ -138,8 +143,36 @@ def npa_register(filters: RegisterFilters) -> QuerySet[Npa] | list[Npa]:
     if filters.q.strip():
         ranked = [hit.key for hit in search(filters.q, kind=SEARCH_KIND, limit=MAX_SEARCH_HITS)]
         by_number = {npa.registration_number: npa for npa in npas.filter(registration_number__in=ranked)}
-        return [by_number[number] for number in ranked if number in by_number]
+        found = [by_number[number] for number in ranked if number in by_number]
+        # Names typed with a Lao misspelling come after what the search found as typed.
+        misspelt = npas.exclude(registration_number__in=by_number).filter(
+            registration_number__in=lao_name_lookalikes(filters.q, exclude=set(by_number))
+        )
+        return found + list(misspelt.order_by("registration_number"))
     return npas.order_by("registration_number")
+
+
+def _looks_like(query_key: str, name_key_: str) -> bool:
+    """Whether a name holds the query with a few letters wrong: most of the query's letters appear in the name in
+    order, within a stretch not much longer than the query."""
+    blocks = [
+        b for b in difflib.SequenceMatcher(None, query_key, name_key_, autojunk=False).get_matching_blocks() if b.size
+    ]
+    if not blocks:
+        return False
+    matched = sum(b.size for b in blocks)
+    spread = blocks[-1].b + blocks[-1].size - blocks[0].b
+    return matched >= FUZZY_LAO_SHARE * len(query_key) and spread <= FUZZY_LAO_SPREAD * len(query_key)
+
+
+def lao_name_lookalikes(query: str, *, exclude: set[str] | None = None) -> list[str]:
+    """Registration numbers of associations whose Lao name holds the query, misspelt (the segmented search finds
+    Lao words only as written). Latin misspellings are the search engine's (elaos.search)."""
+    key = name_key(query)
+    if len(key) < MIN_FUZZY_LAO or not lao.has_lao(key):
+        return []
+    rows = Npa.objects.exclude(registration_number__in=exclude or ()).values_list("registration_number", "name_lo_key")
+    return [number for number, name in rows if name and _looks_like(key, name)]
 
 
 def status_counts(npas: QuerySet[Npa] | list[Npa]) -> dict[str, int]:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from elaos.agencies.models import Organisation
+from elaos.agencies.models import Organisation, Sector
 from elaos.civil_society.models import Npa
 from elaos.coordination.models import Commitment, WorkPlanItem
 
@@ -172,4 +172,45 @@ class CommitmentProgressForm(forms.Form):
     )
     note_en = forms.CharField(
         label=gettext_lazy("Progress note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SectorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Sector) -> str:
+        return obj.name_lo + (f" ({obj.name_en})" if obj.name_en else "")
+
+
+class SectorGroupForm(forms.Form):
+    sector = SectorChoiceField(label=gettext_lazy("Sector"), queryset=Sector.objects.none())
+    focal_office = OrganisationChoiceField(
+        label=gettext_lazy("Focal office"),
+        queryset=Organisation.objects.none(),
+        help_text=gettext_lazy("The office of the line ministry that runs the group."),
+    )
+    name_lo = forms.CharField(label=gettext_lazy("Name (Lao)"), max_length=200)
+    name_en = forms.CharField(label=gettext_lazy("Name (English)"), max_length=200, required=False)
+    description_lo = forms.CharField(
+        label=gettext_lazy("Description (Lao)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=gettext_lazy("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: object, sectors: QuerySet[Sector], offices: QuerySet[Organisation], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["sector"].queryset = sectors  # type: ignore[attr-defined]
+        self.fields["focal_office"].queryset = offices  # type: ignore[attr-defined]
+
+
+class AnnualMeetingForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
+    title_lo = forms.CharField(label=gettext_lazy("Title (Lao)"), max_length=200)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
+    description_lo = forms.CharField(
+        label=gettext_lazy("Description (Lao)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=gettext_lazy("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -367,6 +367,25 @@ def meeting_register(
 
 
 @transaction.atomic
+def meeting_registration_cancel(*, actor: Any, meeting: AnnualMeeting) -> None:
+    """The actor withdraws their own registration, until the day of the meeting; they may register again."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    registration = MeetingRegistration.objects.select_for_update().filter(meeting=meeting, user=actor).first()
+    if registration is None:
+        raise ValidationError(_("You are not registered for this meeting."), code="not_registered")
+    if timezone.localdate() > meeting.date:
+        raise ValidationError(_("The meeting has taken place: the registration stays."), code="meeting_held")
+    audit_record(
+        actor=actor,
+        action="coordination.meeting_registration_cancel",
+        obj=meeting,
+        data={"registration": str(registration.public_id)},
+    )
+    registration.delete()
+
+
+@transaction.atomic
 def commitment_add(
     *,
     actor: Any,

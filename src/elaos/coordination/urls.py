@@ -5,6 +5,7 @@ from elaos.coordination import views
 app_name = "coordination"
 
 urlpatterns = [
+    path("manage/", views.convener, name="convener"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:sector>/", views.group_detail, name="group_detail"),
     path("groups/<slug:sector>/manage/", views.group_manage, name="group_manage"),

@@ -13,15 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from elaos.agencies.models import Organisation, Sector
 from elaos.coordination import access, selectors, services
 from elaos.coordination.forms import (
     AgendaItemForm,
+    AnnualMeetingForm,
     CommitmentForm,
     CommitmentProgressForm,
     GroupMeetingForm,
     MemberAddForm,
     MinutesForm,
     RegistrationForm,
+    SectorGroupForm,
     WorkPlanItemForm,
     WorkPlanUpdateForm,
 )
@@ -59,11 +62,64 @@ def _form_action(
     return bound, False
 
 
+# The convener: new sector groups and annual meetings
+
+
+def _sector_group_form(data: Any = None) -> SectorGroupForm:
+    return SectorGroupForm(
+        data,
+        prefix="group",
+        sectors=Sector.objects.filter(coordination_group__isnull=True).order_by("code"),
+        offices=Organisation.objects.active()
+        .filter(kind__in=[Organisation.Kind.MINISTRY, Organisation.Kind.DEPARTMENT])
+        .order_by("code"),
+    )
+
+
+@staff_required
+def convener(request: HttpRequest) -> HttpResponse:
+    """The convener of the annual meeting (MoHA's office administrators) sets up sector groups and meetings."""
+    if not access.can_manage_annual_meetings(request.user):
+        raise Http404
+    page_forms: dict[str, forms.Form] = {
+        "group_form": _sector_group_form(),
+        "meeting_form": AnnualMeetingForm(prefix="meeting"),
+    }
+    bound: forms.Form | None = None
+    if request.method == "POST":
+        actions = {
+            "create_group": (
+                "group_form",
+                _sector_group_form,
+                services.sector_group_create,
+                gettext_noop("The sector group is created."),
+            ),
+            "create_meeting": (
+                "meeting_form",
+                lambda data: AnnualMeetingForm(data, prefix="meeting"),
+                services.annual_meeting_create,
+                gettext_noop("The meeting is created."),
+            ),
+        }
+        bound, done = _form_action(request, actions, page_forms)
+        if done:
+            if request.POST["action"] == "create_group":
+                return redirect("coordination:group_manage", bound.cleaned_data["sector"].code)
+            return redirect("coordination:meeting_manage", bound.cleaned_data["year"])
+    context = {**page_forms, "groups": selectors.group_list(), "meetings": selectors.annual_meetings()}
+    status = 400 if bound is not None and bound.errors else 200
+    return render(request, "coordination/convener.html", context, status=status)
+
+
 # Sector groups
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "coordination/group_list.html", {"groups": selectors.group_list()})
+    return render(
+        request,
+        "coordination/group_list.html",
+        {"groups": selectors.group_list(), "can_convene": access.can_manage_annual_meetings(request.user)},
+    )
 
 
 def group_detail(request: HttpRequest, sector: str) -> HttpResponse:
@@ -194,7 +250,11 @@ def work_plan_item_edit(request: HttpRequest, sector: str, item: str) -> HttpRes
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "coordination/meeting_list.html", {"meetings": selectors.annual_meetings()})
+    return render(
+        request,
+        "coordination/meeting_list.html",
+        {"meetings": selectors.annual_meetings(), "can_convene": access.can_manage_annual_meetings(request.user)},
+    )
 
 
 def meeting_detail(request: HttpRequest, year: int) -> HttpResponse:
@@ -203,6 +263,15 @@ def meeting_detail(request: HttpRequest, year: int) -> HttpResponse:
     registration = selectors.registration_of(meeting, request.user)
     is_open = meeting.registration_open(today)
     form = None
+    if request.method == "POST" and request.POST.get("action") == "cancel_registration":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            services.meeting_registration_cancel(actor=request.user, meeting=meeting)
+            messages.success(request, _("Your registration is cancelled."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("coordination:meeting_detail", year)
     if request.user.is_authenticated and is_open and registration is None:
         organisations = access.official_organisations(request.user).order_by("code")
         form = RegistrationForm(organisations=organisations)
@@ -230,6 +299,7 @@ def meeting_detail(request: HttpRequest, year: int) -> HttpResponse:
         "meeting": meeting,
         "registration": registration,
         "registration_open": is_open,
+        "can_cancel": registration is not None and today <= meeting.date,
         "form": form,
         "counts": selectors.registration_counts(meeting),
         "commitments": commitments,

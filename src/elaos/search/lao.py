@@ -130,5 +130,9 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return tuple(part for part in best[1] if part not in STOP_WORDS) if best is not None else ()
 
 
+def has_lao(text: str) -> bool:
+    return _LAO_RUN.search(text) is not None
+
+
 def is_latin_word(word: str) -> bool:
     return word.isascii() and word.isalpha()

@@ -5,6 +5,7 @@ from django.test import Client
 
 from elaos.accounts.models import User
 from elaos.civil_society.models import Npa
+from elaos.civil_society.selectors import lao_name_lookalikes
 from elaos.civil_society.services import IncomeIn, SpendingIn, annual_report_submit, npa_transition
 from elaos.civil_society.tests.conftest import verified_client
 
@@ -28,6 +29,16 @@ def test_search_in_lao_finds_a_word_typed_without_spaces(client: Client, doctors
     assert numbers(client.get("/npas/", {"q": "ການສຶກສາເດັກນ້ອຍ"})) == [teachers.registration_number]
     assert numbers(client.get("/npas/", {"q": "ແພດລາວ"}))[0] == doctors.registration_number
     assert numbers(client.get("/npas/", {"q": "children education"})) == [teachers.registration_number]
+
+
+def test_search_finds_a_lao_name_typed_with_a_misspelling(client: Client, doctors: Npa, teachers: Npa) -> None:
+    # ເດັກນ້ອຍ without its tone mark, ການສຶກສາ with ສ for ຊ: no segmented word matches as typed.
+    assert numbers(client.get("/npas/", {"q": "ການສຶກຊາເດັກນອຍ"})) == [teachers.registration_number]
+    assert numbers(client.get("/npas/", {"q": "ສະມາຄົມສົ່ງເສີມການສຶກສາເດັກນອຍ"}))[0] == teachers.registration_number
+    # Letters scattered over a long name are no look-alike; nor is a short word.
+    assert lao_name_lookalikes("ມາຄົມນ້ອຍ") == []
+    assert lao_name_lookalikes("ສຶກຊ") == []
+    assert numbers(client.get("/npas/", {"q": "ສຶກຊາ", "sector": "health"})) == []
 
 
 @pytest.mark.parametrize(

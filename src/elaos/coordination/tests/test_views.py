@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
 from elaos.accounts.models import User
+from elaos.agencies.models import Organisation, Sector
 from elaos.civil_society.models import Npa
 from elaos.coordination import services
 from elaos.coordination.models import AnnualMeeting, MeetingRegistration, SectorGroup, WorkPlanItem
@@ -173,3 +175,84 @@ def test_minutes_and_item_pages(group: SectorGroup, dara: User, erin: User) -> N
     other = verified_client(erin)
     assert other.get(minutes_url).status_code == 404
     assert other.get(item_url).status_code == 404
+
+
+def test_a_registration_can_be_cancelled_until_the_meeting(
+    upcoming: AnnualMeeting, citizen: User, doctors: Npa
+) -> None:
+    client = Client()
+    client.force_login(citizen)
+    url = f"/coordination/meetings/{upcoming.year}/"
+    client.post(url, {"register_as": "npa", "npa": doctors.pk})
+    assert 'value="cancel_registration"' in client.get(url).content.decode()
+
+    assert client.post(url, {"action": "cancel_registration"}).status_code == 302
+    assert not MeetingRegistration.objects.exists()
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your registration is cancelled." in page
+    assert 'name="register_as"' in page  # may register again
+    # Nothing to cancel any more: a clear message, nothing changes.
+    client.post(url, {"action": "cancel_registration"})
+    assert "You are not registered for this meeting." in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_a_registration_stays_once_the_meeting_took_place(past: AnnualMeeting, citizen: User, doctors: Npa) -> None:
+    MeetingRegistration.objects.create(meeting=past, user=citizen, npa=doctors)
+    with pytest.raises(ValidationError):
+        services.meeting_registration_cancel(actor=citizen, meeting=past)
+    assert MeetingRegistration.objects.count() == 1
+
+
+def test_the_convener_creates_a_sector_group_and_a_meeting(alice: User, health: Sector, moh: Organisation) -> None:
+    client = verified_client(alice)
+    assert client.get("/coordination/manage/").status_code == 200
+    response = client.post(
+        "/coordination/manage/",
+        {
+            "action": "create_group",
+            "group-sector": health.pk,
+            "group-focal_office": moh.pk,
+            "group-name_lo": "ກຸ່ມສາທາລະນະສຸກ",
+            "group-name_en": "Health group",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/coordination/groups/health/manage/"
+    assert SectorGroup.objects.get().focal_office == moh
+    year = timezone.localdate().year + 1
+    response = client.post(
+        "/coordination/manage/",
+        {
+            "action": "create_meeting",
+            "meeting-year": year,
+            "meeting-date": f"{year}-03-10",
+            "meeting-place": "ວຽງຈັນ",
+            "meeting-title_lo": "ກອງປະຊຸມປະຈຳປີ",
+        },
+    )
+    assert response["Location"] == f"/coordination/meetings/{year}/manage/"
+    # A date outside its year: the service's message on the form, what was typed kept.
+    response = client.post(
+        "/coordination/manage/",
+        {
+            "action": "create_meeting",
+            "meeting-year": year + 1,
+            "meeting-date": f"{year}-03-10",
+            "meeting-place": "ຫຼວງພະບາງ",
+            "meeting-title_lo": "ກອງປະຊຸມ",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "The meeting date must fall in its year." in response.content.decode()
+    assert 'value="ຫຼວງພະບາງ"' in response.content.decode()
+    assert AnnualMeeting.objects.count() == 1
+
+
+def test_the_convener_page_is_404_for_everyone_else(dara: User, erin: User, citizen: User) -> None:
+    citizen_client = Client()
+    citizen_client.force_login(citizen)
+    assert citizen_client.get("/coordination/manage/").status_code == 404
+    for staff in (dara, erin):
+        assert verified_client(staff).get("/coordination/manage/").status_code == 404
+        assert verified_client(staff).post("/coordination/manage/", {"action": "create_meeting"}).status_code == 404
