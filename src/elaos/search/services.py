@@ -11,21 +11,28 @@ def _padded(words: list[str]) -> str:
     return f" {' '.join(words)} "
 
 
-def search_index(
-    *, kind: str, key: str, title_lo: str, title_en: str, body_lo: str = "", body_en: str = "", url: str = ""
-) -> None:
-    """Add or replace the entry for one object. Titles weigh more than bodies when results are ranked."""
+def entry_fields(
+    *, title_lo: str, title_en: str, body_lo: str = "", body_en: str = "", url: str = ""
+) -> dict[str, str]:
+    """The stored columns of an entry: its titles and URL, and their segmented words."""
     title_words = segment(f"{title_lo}\n{title_en}")
     words = title_words + segment(f"{body_lo}\n{body_en}")
     # The parts of compounds go with the body words only: a compound found by one of its parts is a weaker match.
     parts = list(dict.fromkeys(part for word in words for part in compound_parts(word)))
-    fields = {
+    return {
         "title_lo": title_lo,
         "title_en": title_en,
         "url": url,
         "title_tokens": _padded(title_words),
         "tokens": _padded(words + parts),
     }
+
+
+def search_index(
+    *, kind: str, key: str, title_lo: str, title_en: str, body_lo: str = "", body_en: str = "", url: str = ""
+) -> None:
+    """Add or replace the entry for one object. Titles weigh more than bodies when results are ranked."""
+    fields = entry_fields(title_lo=title_lo, title_en=title_en, body_lo=body_lo, body_en=body_en, url=url)
     SearchEntry(kind=kind, key=key, **fields).clean_fields()
     # update_or_create locks the row it updates and survives a concurrent first insert of the same key.
     SearchEntry.objects.update_or_create(kind=kind, key=key, defaults=fields)
