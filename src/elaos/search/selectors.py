@@ -13,7 +13,10 @@ The SQL is written out rather than built with the ORM: building a dozen CASE exp
 several milliseconds a search, far more than running them."""
 
 import difflib
+import time
 from dataclasses import dataclass
+from itertools import combinations
+from math import comb
 
 from django.db import connection
 
@@ -29,6 +32,14 @@ MIN_WORD_START = 3
 MIN_MISSPELLED = 4
 CLOSE_ENOUGH = 0.8
 MAX_FUZZY_TITLES = 200
+# On PostgreSQL, a word held by more than this share of entries (from the planner's statistics of the index) is
+# common: candidates are first found by the query's other words only (see _ranked). Statistics are re-read this often.
+COMMON_SHARE = 0.005
+WORD_SHARES_SECONDS = 300
+MAX_PRUNING_STEPS = 3
+MAX_COMBINATIONS = 40
+# Entries holding any of these uncommon words, or at least this many of these common words.
+Candidates = tuple[list[str], dict[str, int], int]
 
 _TABLE = SearchEntry._meta.db_table
 
@@ -63,8 +74,31 @@ def search(query: str, *, kind: str | None = None, limit: int = 10) -> list[Sear
 
 
 def _ranked(words: dict[str, int], *, kind: str | None, limit: int) -> tuple[list[SearchHit], set[str]]:
-    """The best entries for these words, and which of the words those entries matched."""
-    sql, params = _ranking_sql(words, kind=kind, limit=limit)
+    """The best entries for these words, and which of the words those entries matched.
+
+    Exact, and fast when some words are common (a MaxScore search): entries are first looked for among those
+    holding an uncommon word or at least `m` of the common ones, `m` starting at all of them; an entry outside that
+    set holds at most m - 1 common words and so scores at most what they give together. When the page is full
+    with scores above that, nothing outside could rank; else `m` goes down, and at the end every entry holding any
+    word is ranked. Common words' long lists of entries are thus read only through their intersections."""
+    split = _common_words(words)
+    if split is not None:
+        uncommon, common = split
+        weights = sorted(common.values(), reverse=True)
+        for at_least in range(len(common), max(len(common) - MAX_PRUNING_STEPS, 1), -1):
+            if comb(len(common), at_least) > MAX_COMBINATIONS:
+                continue
+            hits, matched = _run(words, kind=kind, limit=limit, candidates=(uncommon, common, at_least))
+            outside_best = sum((COVERAGE + TITLE_WORD) * weight for weight in weights[: at_least - 1])
+            if len(hits) == limit and hits[-1].score > outside_best:
+                return hits, matched
+    return _run(words, kind=kind, limit=limit, candidates=None)
+
+
+def _run(
+    words: dict[str, int], *, kind: str | None, limit: int, candidates: Candidates | None
+) -> tuple[list[SearchHit], set[str]]:
+    sql, params = _ranking_sql(words, kind=kind, limit=limit, candidates=candidates)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -75,12 +109,46 @@ def _ranked(words: dict[str, int], *, kind: str | None, limit: int) -> tuple[lis
     return hits, matched
 
 
+def _common_words(words: dict[str, int]) -> tuple[list[str], dict[str, int]] | None:
+    """The query's uncommon words and its common ones with their weights; None without statistics or common words."""
+    shares = _word_shares()
+    common = {w: weight for w, weight in words.items() if shares.get(w, 0.0) > COMMON_SHARE}
+    if not common:
+        return None
+    return [w for w in words if w not in common], common
+
+
+_shares_cache: dict[str, object] = {"at": float("-inf"), "shares": {}}
+
+
+def _word_shares() -> dict[str, float]:
+    """PostgreSQL's estimate of the share of entries holding each of the most common words (ANALYZE's statistics of
+    the tsvector column); empty on other databases."""
+    if connection.vendor != "postgresql":
+        return {}
+    if time.monotonic() - float(_shares_cache["at"]) > WORD_SHARES_SECONDS:  # type: ignore[arg-type]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = %s AND attname = 'tokens_tsvector'",
+                [_TABLE],
+            )
+            row = cursor.fetchone()
+        words, shares = (row[0] or [], row[1] or []) if row else ([], [])
+        _shares_cache.update(at=time.monotonic(), shares=dict(zip(words, shares, strict=False)))
+    return _shares_cache["shares"]  # type: ignore[return-value]
+
+
 def _may_match_start(word: str) -> bool:
     return len(word) >= MIN_WORD_START and not word.isdigit()
 
 
-def _ranking_sql(words: dict[str, int], *, kind: str | None, limit: int) -> tuple[str, list[object]]:
-    """The ranking query: kind, key, title_lo, title_en, url, score, then each word's own score.
+def _ranking_sql(
+    words: dict[str, int], *, kind: str | None, limit: int, candidates: Candidates | None = None
+) -> tuple[str, list[object]]:
+    """The ranking query: kind, key, title_lo, title_en, url, score, then each word's own score. Entries holding
+    any word are ranked, by all the words; with `candidates` (PostgreSQL only), only those holding one of its
+    uncommon words or at least the given number of its common words.
 
     Titles are short and tested with LIKE on both databases. Bodies are tested with LIKE on SQLite and, on
     PostgreSQL, against the stored tsvector, whose words are the same (tests check it) and much faster to look up
@@ -114,7 +182,7 @@ def _ranking_sql(words: dict[str, int], *, kind: str | None, limit: int) -> tupl
         where_params.append(kind)
     if postgresql:
         where.append("tokens_tsvector @@ to_tsquery('simple'::regconfig, %s)")
-        where_params.append(" | ".join(f"'{w}':*" if _may_match_start(w) else f"'{w}'" for w in words))
+        where_params.append(_candidates_tsquery(words, candidates))
     else:
         where.append("(" + " OR ".join([body_test] * len(words)) + ")")
         where_params.extend(f"% {w}%" if _may_match_start(w) else f"% {w} %" for w in words)
@@ -129,6 +197,19 @@ def _ranking_sql(words: dict[str, int], *, kind: str | None, limit: int) -> tupl
         f"ORDER BY score DESC, LENGTH(title_tokens), {key}, kind LIMIT %s"
     )
     return sql, [*params, *where_params, limit]
+
+
+def _lexeme(word: str) -> str:
+    return f"'{word}':*" if _may_match_start(word) else f"'{word}'"
+
+
+def _candidates_tsquery(words: dict[str, int], candidates: Candidates | None) -> str:
+    if candidates is None:
+        return " | ".join(_lexeme(w) for w in words)
+    uncommon, common, at_least = candidates
+    groups = [_lexeme(w) for w in uncommon]
+    groups += ["(" + " & ".join(_lexeme(w) for w in group) + ")" for group in combinations(common, at_least)]
+    return " | ".join(groups)
 
 
 def _corrections(words: list[str], *, kind: str | None) -> dict[str, str]:

@@ -210,3 +210,46 @@ def test_postgresql_finds_candidates_with_the_full_text_index(services: None) ->
 @postgresql_only
 def test_postgresql_finds_misspellings_with_the_trigram_index(services: None) -> None:
     assert "search_entry_title_trgm" in plan(*_similar_titles_sql(["pasport"], kind=None))
+
+
+@postgresql_only
+def test_pruning_by_common_words_changes_no_result(services: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The MaxScore pruning on PostgreSQL is exact: among thousands of other entries sharing the catalogue's common
+    words, every query gives the same hits, in the same order, with and without it; and it does prune."""
+    import random
+
+    from elaos.search import selectors
+    from elaos.search.services import entry_fields
+
+    rng = random.Random(3)
+    words = sorted({w for entry in FIXTURE["entries"] for w in index_text(entry["title_lo"]).split()})
+    common = words[:8]
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            kind="other",
+            key=f"other-{i}",
+            **entry_fields(
+                title_lo="".join(rng.sample(words, 2) + rng.sample(common, 1)),
+                title_en=" ".join(rng.sample(["permit", "card", "office", "school", "village"], 2)),
+                body_lo="".join(rng.sample(words, 6)),
+            ),
+        )
+        for i in range(2_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
+    monkeypatch.setitem(selectors._shares_cache, "at", float("-inf"))
+    assert selectors._word_shares(), "no statistics after ANALYZE"
+    pruned_runs = []
+    run = selectors._run
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        pruned_runs.append(kwargs["candidates"] is not None)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "_run", spy)
+    with_pruning = {q["q"]: search(q["q"], limit=10) for q in FIXTURE["queries"]}
+    assert any(pruned_runs)
+    monkeypatch.setattr(selectors, "COMMON_SHARE", 2.0)  # no word is common: every query ranks every candidate
+    for query in FIXTURE["queries"]:
+        assert search(query["q"], limit=10) == with_pruning[query["q"]], query["q"]
