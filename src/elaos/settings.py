@@ -267,15 +267,144 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-Laos <no-reply@e-la
 NINJA_PAGINATION_PER_PAGE = 50
 
 # --- budget (Glass Accounts) settings: owned by the budget app ---
+# Every transaction at or above this amount is published individually (integer kip).
+GLASS_TRANSACTION_THRESHOLD_KIP = int(os.environ.get("GLASS_TRANSACTION_THRESHOLD_KIP", "30000000"))
+# Red flags (logic in elaos.budget.flags): split payments = same agency and payee, several payments below the
+# threshold within this many days that together reach it; amendments raising a contract by more than this share;
+# payees registered fewer than this many days before their award.
+GLASS_SPLIT_WINDOW_DAYS = 30
+GLASS_SPLIT_MIN_PAYMENTS = 2
+GLASS_AMENDMENT_SHARE = 0.25
+GLASS_NEW_PAYEE_DAYS = 90
+# OCDS: the publisher's ocid prefix (registered with the OCDS helpdesk in production) and publisher name.
+GLASS_OCID_PREFIX = os.environ.get("GLASS_OCID_PREFIX", "ocds-elaos1")
+GLASS_PUBLISHER_NAME = "Ministry of Finance, Lao PDR"
+# Publishing: upload limit, rows shown in the preview, rows per progress update, and above how many rows a
+# validation or publish runs as a background task instead of inside the request.
+GLASS_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+GLASS_PREVIEW_ROWS = 20
+GLASS_PROGRESS_EVERY = 20000
+GLASS_BACKGROUND_ROWS = 5000
+# Row errors stored per batch (beyond that only the counts per reason are kept).
+GLASS_MAX_ROW_ERRORS = 10000
+# Red flags, glass index, alerts and bulk dumps (elaos.budget.flags / glass_index / alerts / fdp; owned by the
+# oversight part): a payment at or above this amount should rest on a contract; the glass index looks back this
+# many days of deadlines; bulk dumps (OCDS package + Fiscal Data Package CSVs, gzipped) are written here nightly.
+GLASS_CONTRACT_REQUIRED_KIP = int(os.environ.get("GLASS_CONTRACT_REQUIRED_KIP", "100000000"))
+GLASS_INDEX_LOOKBACK_DAYS = 365
+BUDGET_DUMP_DIR = Path(os.environ.get("BUDGET_DUMP_DIR", PROJECT_DIR / "budget-dumps"))
+PERIODIC_TASKS += [
+    ("elaos.budget.tasks_oversight.flags_nightly", 24 * 60 * 60),
+    ("elaos.budget.tasks_oversight.glass_index_weekly", 24 * 60 * 60),
+    ("elaos.budget.tasks_oversight.alerts_digest", 24 * 60 * 60),
+    ("elaos.budget.tasks_oversight.bulk_dump_nightly", 24 * 60 * 60),
+]
 # --- end budget ---
 
 # --- migration and protection settings: owned by the migration and protection apps ---
+# Safe migration (elaos.migration): the ministry that licenses recruitment agencies and keeps the register; service
+# levels in working days; work-permit reminders (days before expiry; Decree 245 wants workers home 30 days before);
+# retention of personal data after the purpose ends, then anonymisation (Law on Electronic Data Protection, 2017).
+MIGRATION_MINISTRY = os.environ.get("MIGRATION_MINISTRY", "molsw")
+MIGRATION_LICENCE_YEARS = 3
+MIGRATION_COMPLAINT_SLA_DAYS = 15
+MIGRATION_REFERRAL_ANSWER_DAYS = 5
+MIGRATION_REFERRAL_OUTCOME_DAYS = 30
+MIGRATION_PERMIT_REMINDER_DAYS = [90, 45]
+MIGRATION_RETENTION_DAYS = 5 * 365
+MIGRATION_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+MIGRATION_STATISTICS_K = 11
+PERIODIC_TASKS += [
+    ("elaos.migration.tasks.work_permit_reminders", 24 * 60 * 60),
+    ("elaos.migration.tasks.referral_escalations", 60 * 60),
+    ("elaos.migration.tasks.retention_sweep", 24 * 60 * 60),
+]
+# Protection cases (elaos.protection): how long break-glass (emergency) access to a case lasts, and k of the
+# k-anonymised case export and the suppressed statistics (no published count between 1 and k - 1).
+PROTECTION_BREAK_GLASS_MINUTES = 60
+PROTECTION_K_ANONYMITY = 11
 # --- end migration ---
 
 # --- OpenID Provider (django-oauth-toolkit) and federation: owned by the oidc app ---
+# Every OAuth scope e-Laos knows, in one place: the OpenID Connect claims (elaos.oidc.validators maps each claim
+# to one of these) and the agency data-exchange datasets. Add a dataset scope here; a client gets only the
+# scopes its administrator granted it (elaos.oidc.scopes).
+OIDC_SCOPES = {
+    "openid": "Your e-Laos account identifier",
+    "profile": "Your name, date of birth and language",
+    "phone": "Your mobile number",
+    "email": "Your e-mail address",
+    "address": "Your address",
+    "national_id": "Your national ID number",
+}
+EXCHANGE_SCOPES = {
+    "npa.read": "Read the register of non-profit associations",
+    "migration.licence.check": "Check a recruitment agency licence",
+    "services.application.status": "Read the status of applications",
+    "services.application.submit": "Submit applications",
+    "person.address.read": "Read a person's address, with their consent",
+}
+from elaos.oidc.keys import active_private_pem_lazy as oidc_active_private_pem  # noqa: E402
+
+# The toolkit's own models, named so that other apps' migrations can point at them (swappable settings).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    # The signing keys live in ELAOS_KEYS_DIR/oidc (or OIDC_RSA_PRIVATE_KEY in the environment) and are read when
+    # used, so `manage.py oidc_rotate_key` takes effect without a restart.
+    "OIDC_RSA_PRIVATE_KEY": oidc_active_private_pem,
+    "OIDC_ISS_ENDPOINT": os.environ.get("OIDC_ISSUER", ""),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": True,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OAUTH2_VALIDATOR_CLASS": "elaos.oidc.validators.ElaosOAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "elaos.oidc.scopes.ClientScopes",
+    "SCOPES": {**OIDC_SCOPES, **EXCHANGE_SCOPES},
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 24 * 60 * 60,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # RFC 9700: no implicit or password grant, S256 only, tokens only in the Authorization header, `iss` in the
+    # authorization response.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# Sign-in through the national identity provider (OpenID Connect). Off unless an issuer is configured; the
+# provider's endpoints and keys come from its discovery document.
+OIDC_UPSTREAM_ISSUER = os.environ.get("OIDC_UPSTREAM_ISSUER", "")
+OIDC_UPSTREAM_CLIENT_ID = os.environ.get("OIDC_UPSTREAM_CLIENT_ID", "")
+OIDC_UPSTREAM_CLIENT_SECRET = os.environ.get("OIDC_UPSTREAM_CLIENT_SECRET", "")
+OIDC_UPSTREAM_SCOPES = os.environ.get("OIDC_UPSTREAM_SCOPES", "openid profile phone email")
+OIDC_UPSTREAM_TIMEOUT_SECONDS = 10
 # --- end oidc ---
 
 # --- agency data exchange, consent, webhooks: owned by the exchange app ---
+# Consent: the longest a grant may run, and the one-time codes that confirm it.
+EXCHANGE_CONSENT_MAX_DAYS = int(os.environ.get("EXCHANGE_CONSENT_MAX_DAYS", "730"))
+EXCHANGE_CONSENT_CODE_TTL_SECONDS = 10 * 60
+EXCHANGE_CONSENT_CODES_PER_HOUR = 5
+# Webhooks: attempts with exponential backoff (30 s, 1 min, 2 min, …), per-attempt timeout. Plain http:// receivers
+# are for development only.
+EXCHANGE_WEBHOOK_MAX_ATTEMPTS = 8
+EXCHANGE_WEBHOOK_BACKOFF_SECONDS = 30
+EXCHANGE_WEBHOOK_TIMEOUT_SECONDS = 10
+EXCHANGE_WEBHOOK_ALLOW_HTTP = env_bool("EXCHANGE_WEBHOOK_ALLOW_HTTP", DEBUG)
+PERIODIC_TASKS += [("elaos.exchange.tasks.webhook_sweep", 60)]
 # --- end exchange ---
 
 LOGGING = {

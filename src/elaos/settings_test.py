@@ -14,3 +14,5 @@ NOTIFY_SMS_BACKEND = "outbox"
 NOTIFY_EMAIL_BACKEND = "outbox"
 # Tests look at fresh pages; the public-page cache has tests of its own.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# Many tests load the whole demo; a smaller Glass Accounts year keeps them quick (the demo itself has 20,000).
+BUDGET_DEMO_TRANSACTIONS = 2_000

@@ -7,18 +7,18 @@ import io
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.pagination import paginate
 
 from elaos.civil_society import selectors
 from elaos.civil_society.models import Npa
 from elaos.civil_society.schemas import (
     AnnualReportOut,
-    CodeNameOut,
     DashboardCountOut,
     DecisionTimesOut,
     IncomeLineOut,
     MoneyLineOut,
+    NpaCodeNameOut,
     NpaDashboardOut,
     NpaDetailOut,
     NpaErrorOut,
@@ -65,6 +65,9 @@ CSV_COLUMNS = [
 ]
 
 
+CSV_EXAMPLE = "registration_number,name_en,status\r\nNPA-2024-0001,Mother and Child Aid,active\r\n"
+
+
 def _url(request: HttpRequest, npa: Npa) -> str:
     return request.build_absolute_uri(reverse("npas:profile", args=[npa.registration_number]))
 
@@ -104,7 +107,7 @@ def _detail_out(request: HttpRequest, npa: Npa) -> NpaDetailOut:
             code=npa.sector.code,
             name_lo=npa.sector.name_lo,
             name_en=npa.sector.name_en,
-            line_ministry=CodeNameOut(
+            line_ministry=NpaCodeNameOut(
                 code=npa.sector.line_ministry.code,
                 name_lo=npa.sector.line_ministry.name_lo,
                 name_en=npa.sector.line_ministry.name_en,
@@ -112,10 +115,10 @@ def _detail_out(request: HttpRequest, npa: Npa) -> NpaDetailOut:
         )
         if npa.sector
         else None,
-        province=CodeNameOut(code=npa.province.code, name_lo=npa.province.name_lo, name_en=npa.province.name_en)
+        province=NpaCodeNameOut(code=npa.province.code, name_lo=npa.province.name_lo, name_en=npa.province.name_en)
         if npa.province
         else None,
-        district=CodeNameOut(code=npa.district.code, name_lo=npa.district.name_lo, name_en=npa.district.name_en)
+        district=NpaCodeNameOut(code=npa.district.code, name_lo=npa.district.name_lo, name_en=npa.district.name_en)
         if npa.district
         else None,
         address=npa.address,
@@ -186,7 +189,21 @@ def npa_export_json(request: HttpRequest) -> NpaExportOut:
     return NpaExportOut(generated_at=timezone.now(), count=len(npas), npas=npas)
 
 
-@router.get("/npas/export.csv", summary="The whole register as CSV", response={200: None})
+@router.get(
+    "/npas/export.csv",
+    summary="The whole register as CSV",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The register as CSV",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+                },
+            }
+        }
+    },
+)
 def npa_export_csv(request: HttpRequest) -> HttpResponse:
     """One row per association (UTF-8 with a byte-order mark, so spreadsheets read Lao). Officers are listed as
     "role: name" separated by "; "; finances are those of the latest annual report."""
@@ -222,7 +239,9 @@ def npa_export_csv(request: HttpRequest) -> HttpResponse:
     response={200: NpaDetailOut, 404: NpaErrorOut},
     summary="One association of the register",
 )
-def npa_detail(request: HttpRequest, registration_number: str) -> NpaDetailOut:
+def npa_detail(
+    request: HttpRequest, registration_number: str = Path(description="NPA-<year>-<number>", examples=["NPA-2018-0001"])
+) -> NpaDetailOut:
     return _detail_out(request, selectors.npa_detail(registration_number))
 
 
@@ -234,7 +253,9 @@ def npa_detail(request: HttpRequest, registration_number: str) -> NpaDetailOut:
     response={200: NpaReportsOut, 404: NpaReportsErrorOut},
     summary="An association's annual reports: years with totals",
 )
-def npa_reports(request: HttpRequest, registration_number: str) -> NpaReportsOut:
+def npa_reports(
+    request: HttpRequest, registration_number: str = Path(description="NPA-<year>-<number>", examples=["NPA-2018-0001"])
+) -> NpaReportsOut:
     npa = selectors.npa_detail(registration_number)
     return NpaReportsOut(
         registration_number=npa.registration_number,

@@ -21,14 +21,14 @@ class NpaListIn(Schema):
     type: str = Field("", description="economic, professional_technical_creative, social_welfare or other.")
 
 
-class CodeNameOut(Schema):
+class NpaCodeNameOut(Schema):
     code: str
     name_lo: str
     name_en: str
 
 
-class SectorOut(CodeNameOut):
-    line_ministry: CodeNameOut
+class SectorOut(NpaCodeNameOut):
+    line_ministry: NpaCodeNameOut
 
 
 class StatusChangeOut(Schema):
@@ -80,7 +80,9 @@ class ProjectOut(Schema):
 
 
 class NpaListOut(Schema):
-    registration_number: str = Field(description="The stable identifier, NPA-<year>-<number>.")
+    registration_number: str = Field(
+        description="The stable identifier, NPA-<year>-<number>.", examples=["NPA-2024-0001"]
+    )
     name_lo: str
     name_en: str
     abbreviation: str
@@ -95,7 +97,7 @@ class NpaListOut(Schema):
 
 
 class NpaDetailOut(Schema):
-    registration_number: str
+    registration_number: str = Field(examples=["NPA-2024-0001"])
     name_lo: str
     name_en: str
     abbreviation: str
@@ -106,8 +108,8 @@ class NpaDetailOut(Schema):
     status_date: datetime.date | None
     registered_on: datetime.date
     sector: SectorOut | None
-    province: CodeNameOut | None
-    district: CodeNameOut | None
+    province: NpaCodeNameOut | None
+    district: NpaCodeNameOut | None
     address: str
     objectives_lo: str
     objectives_en: str
@@ -141,13 +143,13 @@ class NpaReportYearOut(Schema):
 
 
 class NpaReportsOut(Schema):
-    registration_number: str
+    registration_number: str = Field(examples=["NPA-2024-0001"])
     years: list[NpaReportYearOut]
     missing_years: list[int] = Field(description="Recent years whose deadline passed with no report.")
 
 
 class DashboardCountOut(Schema):
-    code: str = Field(description="The sector or province code; empty when not recorded.")
+    code: str = Field(description="The sector or province code; empty when not recorded.", examples=["health"])
     name_lo: str
     name_en: str
     count: int

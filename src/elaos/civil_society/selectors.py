@@ -298,6 +298,22 @@ def npa_for_admin(user: Any, registration_number: str) -> Npa:
     return npa
 
 
+def npa_admin_users(npa: Npa | str) -> QuerySet[Any]:
+    """The people administering the association today (by the association or its registration number): whom other
+    domains tell when they send it something, such as a referral."""
+    from django.contrib.auth import get_user_model
+
+    today = timezone.localdate()
+    memberships = NpaMembership.objects.filter(role=NpaMembership.Role.NPA_ADMIN, since__lte=today).filter(
+        Q(until__isnull=True) | Q(until__gte=today)
+    )
+    if isinstance(npa, str):
+        memberships = memberships.filter(npa__registration_number=npa)
+    else:
+        memberships = memberships.filter(npa=npa)
+    return get_user_model().objects.filter(pk__in=memberships.values("user"), is_active=True).order_by("pk")
+
+
 def annual_report_for(npa: Npa, year: int) -> AnnualReport | None:
     return AnnualReport.objects.filter(npa=npa, year=year).prefetch_related("income", "spending").first()
 

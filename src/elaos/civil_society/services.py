@@ -36,6 +36,7 @@ from elaos.civil_society.selectors import (
     npa_name_available,
 )
 from elaos.core.audit import audit_record
+from elaos.core.events import emit
 from elaos.core.lao import format_date
 from elaos.notifications.models import Message
 from elaos.notifications.services import email_send, sms_send
@@ -154,6 +155,15 @@ def npa_create(
         obj=npa,
         data={"registration_number": npa.registration_number, "application": str(source_application_id or "")},
     )
+    emit(
+        "npa.registered",
+        {
+            "registration_number": npa.registration_number,
+            "name_lo": npa.name_lo,
+            "name_en": npa.name_en,
+            "registered_on": registered_on.isoformat(),
+        },
+    )
     return npa
 
 
@@ -184,6 +194,8 @@ def npa_transition(*, actor: Any, npa: Npa, action: str, reason: str, date: Any 
         obj=npa,
         data={"from": previous, "to": target, "reason": reason, "date": date},
     )
+    if target == Npa.Status.DISSOLVED:
+        emit("npa.dissolved", {"registration_number": npa.registration_number, "date": date.isoformat()})
     return npa
 
 

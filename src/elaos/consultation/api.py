@@ -2,17 +2,17 @@
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Path, Router
 from ninja.pagination import paginate
 
 from elaos.consultation import selectors
 from elaos.consultation.models import Comment, Consultation
 from elaos.consultation.schemas import (
-    AgencyOut,
     ArticleOut,
     CommentOut,
     ConsultationDetailOut,
     ConsultationListOut,
+    DraftAgencyOut,
     ErrorOut,
     ResponseOut,
     TallyOut,
@@ -32,7 +32,7 @@ def _list_fields(consultation: Consultation, comment_count: int) -> dict:
         "kind": draft.kind,
         "title_lo": draft.title_lo,
         "title_en": draft.title_en,
-        "agency": AgencyOut(code=draft.agency.code, name_lo=draft.agency.name_lo, name_en=draft.agency.name_en),
+        "agency": DraftAgencyOut(code=draft.agency.code, name_lo=draft.agency.name_lo, name_en=draft.agency.name_en),
         "version": consultation.version.number,
         "status": consultation.status,
         "opens_at": consultation.opens_at,
@@ -57,7 +57,10 @@ def consultation_list(request: HttpRequest) -> list[ConsultationListOut]:
     response={200: ConsultationDetailOut, 404: ErrorOut},
     summary="One consultation: the draft, its articles, tallies and responses",
 )
-def consultation_detail(request: HttpRequest, slug: str) -> ConsultationDetailOut:
+def consultation_detail(
+    request: HttpRequest,
+    slug: str = Path(description="The draft's short name", examples=["decree-associations-amendment"]),
+) -> ConsultationDetailOut:
     consultation = selectors.consultation_public(slug)
     draft = consultation.version.draft
     by_article, total = selectors.tallies(consultation)
@@ -100,5 +103,8 @@ def consultation_detail(request: HttpRequest, slug: str) -> ConsultationDetailOu
     summary="The published comments of a consultation, oldest first",
 )
 @paginate
-def comment_list(request: HttpRequest, slug: str) -> QuerySet[Comment]:
+def comment_list(
+    request: HttpRequest,
+    slug: str = Path(description="The draft's short name", examples=["decree-associations-amendment"]),
+) -> QuerySet[Comment]:
     return selectors.published_comments(selectors.consultation_public(slug))

@@ -13,25 +13,28 @@ class ErrorOut(Schema):
     message: str = Field(description="A sentence in the request's language.")
 
 
-class AgencyOut(Schema):
+class DraftAgencyOut(Schema):
     code: str
     name_lo: str
     name_en: str
 
 
 class TallyOut(Schema):
-    count: int = Field(description="Published comments.")
+    count: int = Field(description="Published comments.", examples=[12])
     support: int
     oppose: int
     neutral: int
 
 
 class ConsultationListOut(Schema):
-    slug: str = Field(description="The draft's short name: /consultations/{slug}/ on the site.")
-    kind: str = Field(description="law, decree, policy or other.")
+    slug: str = Field(
+        description="The draft's short name: /consultations/{slug}/ on the site.",
+        examples=["law-on-civil-registration"],
+    )
+    kind: str = Field(description="law, decree, policy or other.", examples=["law"])
     title_lo: str
     title_en: str
-    agency: AgencyOut
+    agency: DraftAgencyOut
     version: int = Field(description="The number of the draft version under consultation.")
     status: str = Field(description="upcoming, open or closed.")
     opens_at: datetime.datetime
@@ -70,7 +73,7 @@ class ConsultationDetailOut(ConsultationListOut):
 class CommentOut(Schema):
     id: uuid.UUID
     article: int | None = Field(description="The article number; null for the whole draft.")
-    stance: str = Field(description="support, oppose or neutral.")
+    stance: str = Field(description="support, oppose or neutral.", examples=["support"])
     display_name: str = Field(description='The name the commenter chose to show, or "Citizen".')
     npa_name: str = Field(description="The association the commenter speaks for, if any.")
     text: str

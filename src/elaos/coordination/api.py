@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import Path, Router
 
 from elaos.coordination import selectors
 from elaos.coordination.models import AnnualMeeting, Commitment, SectorGroup, WorkPlanItem
@@ -61,7 +61,9 @@ def sector_group_list(request: HttpRequest) -> list[SectorGroupListOut]:
     response={200: SectorGroupDetailOut, 404: CoordinationErrorOut},
     summary="One sector group: members, meetings and the shared work plan",
 )
-def sector_group_detail(request: HttpRequest, sector: str) -> SectorGroupDetailOut:
+def sector_group_detail(
+    request: HttpRequest, sector: str = Path(description="The sector code", examples=["health"])
+) -> SectorGroupDetailOut:
     group = selectors.group_detail(sector)
     today = timezone.localdate()
     current = list(selectors.current_members(group))

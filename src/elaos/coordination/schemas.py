@@ -23,7 +23,9 @@ class NpaRefOut(Schema):
 
 
 class SectorGroupListOut(Schema):
-    sector: str = Field(description="The sector's code: /coordination/groups/{sector}/ on the site.")
+    sector: str = Field(
+        description="The sector's code: /coordination/groups/{sector}/ on the site.", examples=["health"]
+    )
     name_lo: str
     name_en: str
     focal_office: OfficeOut
@@ -67,7 +69,7 @@ class SectorGroupDetailOut(SectorGroupListOut):
 
 
 class AnnualMeetingListOut(Schema):
-    year: int
+    year: int = Field(examples=[2025])
     date: datetime.date
     place: str
     title_lo: str

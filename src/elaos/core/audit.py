@@ -31,9 +31,14 @@ def _content_hash(
     object_id: str,
     data: Any,
     prev_hash: str,
+    subject_id: int | None = None,
 ) -> str:
+    fields = [seq, at, actor_id, action, object_type, object_id, data, prev_hash]
+    # The subject joined the chain later: rows without one keep the hash they were written with.
+    if subject_id is not None:
+        fields.append(subject_id)
     payload = json.dumps(
-        [seq, at, actor_id, action, object_type, object_id, data, prev_hash],
+        fields,
         cls=DjangoJSONEncoder,
         sort_keys=True,
         ensure_ascii=False,
@@ -52,13 +57,22 @@ def _row_hash(event: AuditEvent) -> str:
         object_id=event.object_id,
         data=event.data,
         prev_hash=event.prev_hash,
+        subject_id=event.subject_id,
     )
 
 
 def audit_record(
-    *, actor: Any = None, action: str, obj: models.Model | None = None, data: dict[str, Any] | None = None
+    *,
+    actor: Any = None,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    subject: Any = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the transaction that makes the change."""
+    """Append one event to the chain. Must run inside the transaction that makes the change.
+
+    `subject` is the person (a user) the event is about, e.g. whose data an officer or agency read; citizens
+    see such rows in "who accessed my data"."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic() with the change it records")
     # Locking the head row serialises appends (PostgreSQL row lock; SQLite's IMMEDIATE transaction holds
@@ -74,6 +88,7 @@ def audit_record(
         if actor is not None and getattr(actor, "is_authenticated", False)
         else None,
         action=action,
+        subject_id=getattr(subject, "pk", None) if subject is not None else None,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
         data=clean_data,

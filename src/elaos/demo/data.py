@@ -203,10 +203,15 @@ CITIZENS = [
     ("+8562055550103", None, "ແສງເດືອນ", "ໄຊຍະວົງ", "Sengdeuane", "Xayavong", "16", None),
 ]
 
+from elaos.migration.demo import STAFF as MIGRATION_STAFF  # noqa: E402
+from elaos.protection.demo import DEMO_SUPERVISOR as PROTECTION_SUPERVISOR  # noqa: E402
+
 DEMO_LOGINS = [
     f"Staff (e-mail + password {DEMO_PASSWORD}, then the authenticator code from "
     f"`.venv/bin/python manage.py demo_totp EMAIL`):",
     *[f"  {local}@{DEMO_DOMAIN} — {roles[0][0]} @ {roles[0][1]}" for local, *_, roles, _su in STAFF],
+    *[f"  {local}@{DEMO_DOMAIN} — {roles[0][0]} @ {roles[0][1]}" for local, *_, roles in MIGRATION_STAFF],
+    f"  {PROTECTION_SUPERVISOR[0]}@{DEMO_DOMAIN} — case_supervisor @ molsw-svk",
     "Citizens (mobile number; the SMS code appears in the staff outbox at /backoffice/outbox/):",
     *[
         f"  {phone}" + (f"  or e-mail {email}@{DEMO_DOMAIN} / {DEMO_PASSWORD}" if email else "")
@@ -304,6 +309,27 @@ def load_demo() -> dict[str, int]:
     from elaos.coordination.demo import load_coordination_demo
 
     load_coordination_demo()
+    # Protection cases: a case supervisor, four fictitious cases, referrals to a demo NPA; loading again adds nothing.
+    from elaos.protection.demo import load_protection_demo
+
+    load_protection_demo()
+    # Safe migration: agencies (one suspended), migrants, complaints, returnees; loading again adds nothing.
+    from elaos.migration.demo import load_migration_demo
+
+    load_migration_demo()
+    # Data exchange: an agency system of the labour ministry and its pending consent request to Somchai.
+    from elaos.exchange.demo import load_exchange_demo
+
+    load_exchange_demo()
+    # OpenID Provider: the social security fund's portal registered as a sign-in client; loading again adds nothing.
+    from elaos.oidc.demo import load_oidc_demo
+
+    load_oidc_demo()
+    # Glass Accounts: three fiscal years of budget, procurement and payments with planted red flags; loading again
+    # adds nothing.
+    from elaos.budget.demo import load_budget_demo
+
+    load_budget_demo()
     return created
 
 

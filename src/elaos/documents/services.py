@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from elaos.agencies.models import Organisation
 from elaos.core.audit import audit_record
+from elaos.core.events import emit
 from elaos.core.lao import format_date
 from elaos.documents import keys, payload, pdf
 from elaos.documents.models import Document
@@ -137,6 +138,14 @@ def document_revoke(*, actor: Any, document: Document, reason: str) -> Document:
     document.full_clean()
     document.save(update_fields=["revoked_at", "revocation_reason", "updated_by", "updated_at"])
     audit_record(actor=actor, action="document.revoke", obj=document, data={"reason": document.revocation_reason})
+    emit(
+        "document.revoked",
+        {
+            "document": str(document.public_id),
+            "type": document.type_code,
+            "revoked_at": document.revoked_at.isoformat(),
+        },
+    )
     return document
 
 

@@ -1,14 +1,14 @@
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class PaymentOut(Schema):
     id: str
-    reference: str
-    status: str
-    amount: int
-    currency: str
+    reference: str = Field(examples=["PAY-2025-000123"])
+    status: str = Field(examples=["pending"])
+    amount: int = Field(description="kip", examples=[50_000])
+    currency: str = Field(examples=["LAK"])
     purpose_lo: str
     purpose_en: str
     agency: str

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
@@ -18,7 +18,6 @@ from elaos.core.lao import localized
 from elaos.services import selectors, services
 from elaos.services.models import Application, Service
 from elaos.services.schemas import (
-    AgencyOut,
     ApplicationCreateIn,
     ApplicationDraftIn,
     ApplicationFileOut,
@@ -28,6 +27,7 @@ from elaos.services.schemas import (
     FeeOut,
     IssuedDocumentOut,
     RequiredDocumentOut,
+    ServiceAgencyOut,
     ServiceDetailOut,
     ServiceListIn,
     ServiceListOut,
@@ -45,8 +45,8 @@ def _name(spec: dict[str, Any]) -> str:
     return localized(SimpleNamespace(**spec), "name")
 
 
-def _agency(service: Service) -> AgencyOut:
-    return AgencyOut(code=service.agency.code, name_lo=service.agency.name_lo, name_en=service.agency.name_en)
+def _agency(service: Service) -> ServiceAgencyOut:
+    return ServiceAgencyOut(code=service.agency.code, name_lo=service.agency.name_lo, name_en=service.agency.name_en)
 
 
 def _invalid(exc: ValidationError, code: str = "invalid") -> Status[ErrorOut]:
@@ -79,7 +79,9 @@ def service_list(request: HttpRequest, filters: Query[ServiceListIn]) -> list[Se
     response={200: ServiceDetailOut, 404: ErrorOut},
     summary="One public service, as currently published",
 )
-def service_detail(request: HttpRequest, code: str) -> ServiceDetailOut:
+def service_detail(
+    request: HttpRequest, code: str = Path(description="The service code", examples=["certificate-of-residence"])
+) -> ServiceDetailOut:
     service = selectors.service_detail(code)
     version = service.current_version
     assert version is not None  # service_detail only finds services with a published version

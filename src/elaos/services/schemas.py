@@ -13,7 +13,7 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] | None = Field(None, description="Problems by field name, when there are any.")
 
 
-class AgencyOut(Schema):
+class ServiceAgencyOut(Schema):
     code: str
     name_lo: str
     name_en: str
@@ -26,12 +26,12 @@ class ServiceListIn(Schema):
 
 
 class ServiceListOut(Schema):
-    code: str
+    code: str = Field(examples=["residence-certificate"])
     name_lo: str
     name_en: str
     summary_lo: str
     summary_en: str
-    agency: AgencyOut
+    agency: ServiceAgencyOut
     fee_kip: int = Field(description="The total fee in kip (an integer; 0 when free).")
     sla_days: int | None = Field(description="The service level in working days.")
 
@@ -53,7 +53,7 @@ class RequiredDocumentOut(Schema):
 
 
 class ServiceDetailOut(Schema):
-    code: str
+    code: str = Field(examples=["residence-certificate"])
     version: int
     name_lo: str
     name_en: str
@@ -65,7 +65,7 @@ class ServiceDetailOut(Schema):
     eligibility_en: str
     legal_basis_lo: str
     legal_basis_en: str
-    agency: AgencyOut
+    agency: ServiceAgencyOut
     sla_days: int
     channels: list[str]
     fee_kip: int
@@ -80,11 +80,14 @@ class ServiceDetailOut(Schema):
 
 
 class ApplicationCreateIn(Schema):
-    service: str = Field(description="The code of the service to apply for.")
+    service: str = Field(description="The code of the service to apply for.", examples=["residence-certificate"])
 
 
 class ApplicationDraftIn(Schema):
-    data: dict[str, Any] = Field(description="The form data typed so far, by field name; checked at submission.")
+    data: dict[str, Any] = Field(
+        description="The form data typed so far, by field name; checked at submission.",
+        examples=[{"purpose": "Opening a bank account"}],
+    )
 
 
 class TimelineEntryOut(Schema):
@@ -109,7 +112,7 @@ class ApplicationFileOut(Schema):
 
 class ApplicationListOut(Schema):
     id: uuid.UUID
-    reference: str
+    reference: str = Field(examples=["APP-2025-000042"])
     service: str
     service_name: str
     state: str
@@ -120,7 +123,7 @@ class ApplicationListOut(Schema):
 
 class ApplicationOut(Schema):
     id: uuid.UUID
-    reference: str
+    reference: str = Field(examples=["APP-2025-000042"])
     service: str
     service_name: str
     service_version: int
@@ -143,4 +146,4 @@ class ApplicationOut(Schema):
 
 class IssuedDocumentOut(Schema):
     id: uuid.UUID
-    download_url: str
+    download_url: str = Field(examples=["https://e.gov.la/documents/4b0c1f52-8f0e-4a39-9d2a-3c2f6e0b7a11/download/"])

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from elaos.agencies.access import has_role, office_assignments
+from elaos.core.audit import audit_record
 from elaos.core.decorators import staff_required
 from elaos.core.lao import localized
 from elaos.services import selectors, services
@@ -375,6 +377,19 @@ def application_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         if action == "transition":
             return _act(request, application)
         return _detail(request, application, status=400)
+    # An officer reading an application is a read of the applicant's data: they see it in "who accessed my data".
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="services.application.read",
+            obj=application,
+            subject=application.applicant,
+            data={
+                "office": application.office.code if application.office_id else "",
+                "reference": application.reference,
+                "purpose": "service_delivery",
+            },
+        )
     return _detail(request, application)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from elaos.agencies.access import has_role
 from elaos.agencies.models import Organisation
 from elaos.core.audit import audit_record
+from elaos.core.events import emit
 from elaos.workflows.actions import known_actions, known_office_resolvers, resolve_office, run_actions
 from elaos.workflows.definition import definition_errors
 from elaos.workflows.models import WorkflowDefinition, WorkflowInstance, WorkflowTransition
@@ -163,6 +164,16 @@ def workflow_transition(
             "reason": reason,
             "subject": f"{locked.subject_type}:{locked.subject_id}",
             **office_moves,
+        },
+    )
+    emit(
+        "application.status_changed",
+        {
+            "subject_type": locked.subject_type,
+            "subject_id": locked.subject_id,
+            "from": history.from_state,
+            "to": history.to_state,
+            "person": str(locked.applicant.public_id) if locked.applicant_id else None,
         },
     )
     run_actions(locked, locked.definition.state(spec["to"]).get("on_enter", []), history)

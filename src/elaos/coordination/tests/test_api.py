@@ -40,5 +40,7 @@ def test_api_not_found(client: Client, db: None) -> None:
 
 
 def test_openapi_names_the_error_schema(client: Client, db: None) -> None:
-    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
-    assert "CoordinationErrorOut" in schemas
+    document = client.get("/api/v1/openapi.json").json()
+    not_found = document["paths"]["/api/v1/sector-groups/{sector}"]["get"]["responses"]["404"]
+    assert not_found["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"
+    assert "Error" in document["components"]["schemas"]

@@ -220,12 +220,24 @@ def test_staff_without_the_second_factor_is_sent_to_verify(client: Client, docum
     assert response["Location"].startswith("/accounts/second-factor/?next=")
 
 
-def test_verified_staff_download_is_audited(verified_officer_client: Client, document: Document, officer: User) -> None:
+def test_verified_staff_of_the_issuing_office_download_and_it_is_audited(
+    verified_officer_client: Client, issue_document: IssueDocument, citizen: User, officer: User
+) -> None:
+    document = issue_document(citizen, issuer=officer.role_assignments.get().organisation)
+
     response = verified_officer_client.get(f"/documents/{document.public_id}/download/")
 
     assert response.status_code == 200
     b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert audit_events_for(document).get(action="document.download").actor == officer
+
+
+def test_verified_staff_of_another_office_get_a_404(
+    verified_officer_client: Client, issue_document: IssueDocument, citizen: User, other_district_office
+) -> None:
+    document = issue_document(citizen, issuer=other_district_office)
+
+    assert verified_officer_client.get(f"/documents/{document.public_id}/download/").status_code == 404
 
 
 def test_my_documents_lists_only_mine(

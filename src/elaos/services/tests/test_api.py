@@ -330,7 +330,7 @@ def test_the_openapi_document_lists_the_operations_and_their_schemas(client: Cli
     assert set(paths["/api/v1/applications/{public_id}/documents"]) == {"get"}
     submit = paths["/api/v1/applications/{public_id}/submit"]["post"]["responses"]
     assert {"200", "401", "404", "422"} <= set(submit)
-    assert submit["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    assert submit["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
     assert "201" in paths["/api/v1/applications"]["post"]["responses"]
     for name in ("ServiceListOut", "ServiceDetailOut", "ApplicationOut", "ApplicationCreateIn", "ApplicationDraftIn"):
         assert name in schema["components"]["schemas"]
