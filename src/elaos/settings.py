@@ -237,6 +237,8 @@ PERIODIC_TASKS = [
     ("elaos.workflows.tasks.sla_sweep", 300),
     ("elaos.payments.tasks.expire_payments", 600),
     ("elaos.civil_society.tasks.annual_report_reminders", 24 * 60 * 60),
+    # Picks up messages whose worker died (their claim's lease ran out) when no new message wakes a worker.
+    ("elaos.notifications.tasks.deliver_due", 60),
 ]
 
 # Anonymous visitors' copies of public pages (home, catalogue, register) are kept this long (0 turns it off).
@@ -256,6 +258,13 @@ SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
 SMS_SENDER = os.environ.get("SMS_SENDER", "e-Laos")
 NOTIFY_MAX_ATTEMPTS = 6
 NOTIFY_BACKOFF_SECONDS = 30
+# Delivery in batches: a worker claims up to NOTIFY_BATCH_SIZE due messages for NOTIFY_LEASE_SECONDS and sends
+# NOTIFY_SMS_CONCURRENCY at a time over one keep-alive connection pool (see elaos.notifications.tasks).
+NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "500"))
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "600"))
+NOTIFY_SMS_CONCURRENCY = int(os.environ.get("NOTIFY_SMS_CONCURRENCY", "16"))
+# Kannel calls this address back with delivery reports (dlr-url); the message id travels in it.
+SMS_DLR_URL = os.environ.get("SMS_DLR_URL", "")
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -428,5 +437,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # httpx logs every request URL at INFO; gateway URLs carry credentials and message text.
+        "httpx": {"level": "WARNING"},
     },
 }

@@ -1,12 +1,18 @@
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class Message(models.Model):
-    """One SMS or e-mail, from the moment it is queued until the gateway accepts it or we give up."""
+    """One SMS or e-mail, from the moment it is queued until the gateway accepts it or we give up.
+
+    `next_attempt_at` is when the message next needs a worker: at once for a queued message, after the backoff
+    for one waiting to retry, and at the end of the lease for one being sent (a worker that died while sending
+    leaves it there, and it is claimed again once the lease is over). Sent and failed messages have none.
+    """
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -15,6 +21,7 @@ class Message(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RETRYING = "retrying", _("Waiting to retry")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -31,6 +38,8 @@ class Message(models.Model):
     backend = models.CharField(max_length=20)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The claim of the worker sending it now; its result is recorded only by the holder of this claim.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -38,7 +47,15 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["backend", "channel", "-created_at"])]
+        indexes = [
+            models.Index(fields=["backend", "channel", "-created_at"]),
+            # What the delivery task claims: messages still to deliver, by when they are due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["queued", "retrying", "sending"]),
+                name="notif_message_due_idx",
+            ),
+        ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 

@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from elaos.notifications.backends import backend_name_for
 from elaos.notifications.models import Message
@@ -11,29 +12,33 @@ from elaos.notifications.tasks import enqueue_delivery
 
 
 def message_send(*, channel: str, to: str, body: str, subject: str = "", idempotency_key: str | None = None) -> Message:
-    """Queue one message; it is handed to the task queue when the caller's transaction commits.
+    """Queue one message; it is handed to the task queue when the caller's transaction commits (see
+    elaos.notifications.tasks for how queued messages are delivered, in batches).
 
     The same idempotency key always yields the same message, so a retried request never sends twice.
     """
     key = idempotency_key or f"msg:{uuid.uuid4()}"
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        if (existing.to, existing.body, existing.subject) != (to, body, subject):
-            raise ValueError(f"idempotency key {key!r} was already used for a different message")
-        return existing
     fields: dict[str, object] = {"channel": channel, "to": to, "body": body, "subject": subject}
     if channel == Message.Channel.SMS:
         length = sms_length(body)
         fields.update(encoding=length.encoding, parts=length.parts)
-    message = Message(idempotency_key=key, backend=backend_name_for(channel), **fields)
-    message.full_clean()
+    message = Message(idempotency_key=key, backend=backend_name_for(channel), next_attempt_at=timezone.now(), **fields)
+    # Uniqueness is the database's to check (the insert below): asking first would cost two queries per message
+    # and still race with another request using the same key.
+    message.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
-            message.save()
+            message.save(force_insert=True)
     except IntegrityError:
-        # Another request with the same key won the race; theirs is the message.
-        return Message.objects.get(idempotency_key=key)
-    enqueue_delivery(message)
+        # The key was used before (a retried request), or another request with it won the race: theirs is the
+        # message.
+        existing = Message.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        if (existing.to, existing.body, existing.subject) != (to, body, subject):
+            raise ValueError(f"idempotency key {key!r} was already used for a different message") from None
+        return existing
+    enqueue_delivery()
     return message
 
 

@@ -29,7 +29,7 @@ from elaos.services.models import (
     Service,
     ServiceVersion,
 )
-from elaos.services.uploads import check_upload
+from elaos.services.uploads import check_upload, store_upload
 from elaos.workflows.actions import known_actions, known_office_resolvers
 from elaos.workflows.services import (
     workflow_definition_publish,
@@ -250,23 +250,30 @@ def application_upload(
     checked = check_upload(upload, allowed=spec.get("types", ["pdf", "jpeg", "png"]), max_bytes=max_bytes)
     # The stored name is random: what the user called the file is kept only as text.
     original_name = Path(upload.name or "").name[:200]
-    upload.name = f"{secrets.token_hex(16)}.{checked.kind}"
-    stored = ApplicationFile.objects.create(
-        application=application,
-        requirement=requirement,
-        file=upload,
-        original_name=original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        created_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="application.upload",
-        obj=application,
-        data={"requirement": requirement, "sha256": checked.sha256},
-    )
+    # The file is written first, then its row: a failed write leaves neither (store_upload), a failed row removes
+    # the file.
+    field = ApplicationFile._meta.get_field("file")
+    name = store_upload(field.storage, field.generate_filename(None, f"{secrets.token_hex(16)}.{checked.kind}"), upload)
+    try:
+        stored = ApplicationFile.objects.create(
+            application=application,
+            requirement=requirement,
+            file=name,
+            original_name=original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="application.upload",
+            obj=application,
+            data={"requirement": requirement, "sha256": checked.sha256},
+        )
+    except BaseException:
+        field.storage.delete(name)
+        raise
     return stored
 
 

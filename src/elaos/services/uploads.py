@@ -1,13 +1,18 @@
 """Uploaded files: the type is taken from the bytes, never from the name or the browser's claim."""
 
+import errno
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from elaos.services.definition import UPLOAD_TYPES
+
+logger = logging.getLogger(__name__)
 
 _MAGIC = [(b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg")]
 
@@ -48,3 +53,21 @@ def check_upload(upload: UploadedFile, *, allowed: list[str], max_bytes: int) ->
         digest.update(chunk)
     upload.seek(0)
     return CheckedUpload(kind=kind, content_type=UPLOAD_TYPES[kind], size=upload.size, sha256=digest.hexdigest())
+
+
+def store_upload(storage: Storage, name: str, upload: UploadedFile) -> str:
+    """Write an upload to storage and return its stored name. A write that fails (disk full, quota, I/O error)
+    leaves no partial file behind and raises a ValidationError the form shows next to the file input."""
+    existed = storage.exists(name)
+    try:
+        return storage.save(name, upload)
+    except OSError as exc:
+        # FileSystemStorage leaves what it wrote before the error; a name that already existed is not ours.
+        if not existed and storage.exists(name):
+            storage.delete(name)
+        logger.error("upload not stored (%s): %s", errno.errorcode.get(exc.errno or 0, "?"), exc.strerror)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            message = _("The file could not be saved: the server is out of space. Nothing was saved; try again later.")
+        else:
+            message = _("The file could not be saved because of a server error. Nothing was saved; try again later.")
+        raise ValidationError(message, code="not_stored") from exc

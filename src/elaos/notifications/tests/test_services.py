@@ -8,8 +8,9 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from elaos.notifications import tasks
 from elaos.notifications.models import Message
-from elaos.notifications.services import email_send, message_send, sms_send
+from elaos.notifications.services import email_send, sms_send
 
 PHONE = "+8562055512345"
 
@@ -76,43 +77,33 @@ def test_delivery_is_queued_only_when_the_transaction_commits(
     assert len(callbacks) == 1
     callbacks[0]()
     task = DBTaskResult.objects.get()
-    assert task.args_kwargs == {"args": [message.pk], "kwargs": {}}
+    assert task.args_kwargs == {"args": [], "kwargs": {}}
     assert task.queue_name == "notifications"
-    assert task.task_path == "elaos.notifications.tasks.deliver_message"
+    assert task.task_path == "elaos.notifications.tasks.deliver_due"
+    message.refresh_from_db()
+    assert message.status == "queued"
+    assert message.next_attempt_at is not None
 
 
-def test_rolled_back_message_is_never_queued(
+def test_many_messages_in_one_transaction_queue_one_task(
     db: None, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    @transaction.atomic
-    def change_that_fails() -> None:
-        sms_send(to=PHONE, body="ລະຫັດ 482913")
-        raise ValueError("the caller's change failed")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for n in range(5):
+            sms_send(to=PHONE, body=f"ລະຫັດ {n}")
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValueError, match="change"):
-        change_that_fails()
-
-    assert callbacks == []
-    assert not Message.objects.exists()
-    assert not DBTaskResult.objects.exists()
-
-
-def test_same_idempotency_key_gives_the_same_message(
-    db: None, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        first = sms_send(to=PHONE, body="ລະຫັດ 482913", idempotency_key="sign-in:42")
-        second = sms_send(to=PHONE, body="ລະຫັດ 482913", idempotency_key="sign-in:42")
-
-    assert first.pk == second.pk
-    assert Message.objects.count() == 1
     assert len(callbacks) == 1
     assert DBTaskResult.objects.count() == 1
 
 
-def test_different_keys_give_different_messages(db: None) -> None:
-    first = message_send(channel="sms", to=PHONE, body="one")
-    second = message_send(channel="sms", to=PHONE, body="one")
+def test_a_waiting_task_is_not_queued_twice(db: None) -> None:
+    """Transactions that commit while the first task has not started yet: it will deliver their messages too."""
+    for _ in range(3):
+        tasks._enqueue_now()  # what each transaction's commit runs
 
-    assert first.pk != second.pk
-    assert first.idempotency_key != second.idempotency_key
+    [task] = DBTaskResult.objects.all()
+    assert task.status == "READY"
+
+    DBTaskResult.objects.update(status="RUNNING")  # a worker took it: the next commit needs a new task
+    tasks._enqueue_now()
+    assert DBTaskResult.objects.count() == 2

@@ -1,26 +1,32 @@
-"""deliver_message on the real database task backend: delivered once, retried with backoff, given up on."""
+"""deliver_due on the real database task backend: claimed, delivered once, retried with backoff, given up on, and
+taken over from a worker that died."""
 
 import datetime
+import threading
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from conftest import SmsGateway, run_task_worker
+from elaos.notifications.backends import Delivered
 from elaos.notifications.models import Message
 from elaos.notifications.services import sms_send
-from elaos.notifications.tasks import deliver_message
+from elaos.notifications.tasks import claim_due, deliver_due, record_results
 
 PHONE = "+8562055512345"
 LAO_BODY = "ລະຫັດຢືນຢັນຂອງທ່ານແມ່ນ 482913"
 
 
 def deliver(message: Message) -> Message:
-    deliver_message.call(message.pk)
+    """One run of the delivery task once `message` is due (a retry's backoff has passed)."""
+    Message.objects.filter(pk=message.pk, status__in=["queued", "retrying"]).update(next_attempt_at=timezone.now())
+    deliver_due.call()
     message.refresh_from_db()
     return message
 
@@ -55,7 +61,7 @@ def test_worker_delivers_after_commit() -> None:
     assert message.sent_at is not None
     assert message.provider_reference == f"outbox-{message.public_id}"
     task.refresh_from_db()
-    assert (task.status, task.return_value) == ("SUCCESSFUL", "sent")
+    assert (task.status, task.return_value) == ("SUCCESSFUL", {"sent": 1})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,7 +74,42 @@ def test_worker_delivers_through_the_gateway_once_per_idempotency_key(sms_gatewa
     assert first.pk == second.pk
     assert Message.objects.get().status == Message.Status.SENT
     assert DBTaskResult.objects.count() == 1
-    assert [p["text"] for p in sms_gateway.params] == [LAO_BODY]
+    [params] = sms_gateway.params
+    assert params["text"] == LAO_BODY
+    # Our id travels in the delivery-report URL, the id a repeat at the gateway and the SMSC's report carry.
+    dlr = urlsplit(params["dlr-url"])
+    assert dict(parse_qsl(dlr.query)) == {"id": str(first.public_id), "status": "%d"}
+    assert params["dlr-mask"] == "3"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_delivers_many_messages_in_one_task(sms_gateway: SmsGateway) -> None:
+    for n in range(30):
+        with transaction.atomic():
+            sms_send(to=PHONE, body=f"{LAO_BODY} {n}")
+
+    run_task_worker()
+
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 30
+    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.get().return_value == {"sent": 30}
+    assert sorted(p["text"] for p in sms_gateway.params) == sorted(f"{LAO_BODY} {n}" for n in range(30))
+    assert len({p["dlr-url"] for p in sms_gateway.params}) == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_batch_asks_for_help(sms_gateway: SmsGateway) -> None:
+    with transaction.atomic():
+        for n in range(7):
+            sms_send(to=PHONE, body=f"{LAO_BODY} {n}")
+
+    with override_settings(NOTIFY_BATCH_SIZE=3):
+        run_task_worker()
+
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 7
+    assert len(sms_gateway.queries) == 7
+    # Two full batches each queued a helper task; the helpers found the rest (or nothing) to do.
+    assert DBTaskResult.objects.successful().count() >= 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -85,7 +126,9 @@ def test_worker_gives_up_after_the_last_attempt(sms_gateway: SmsGateway) -> None
     assert message.next_attempt_at is None
     assert "503" in message.last_error
     assert len(sms_gateway.queries) == settings.NOTIFY_MAX_ATTEMPTS
-    assert DBTaskResult.objects.successful().count() == settings.NOTIFY_MAX_ATTEMPTS
+    # Every request was the same message, under the same id.
+    assert len({p["dlr-url"] for p in sms_gateway.params}) == 1
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
 
 
 # One delivery at a time, inside the test's transaction.
@@ -102,7 +145,7 @@ def test_accepted_by_the_gateway_is_sent(queued: Message, sms_gateway: SmsGatewa
 def test_delivering_twice_sends_once(queued: Message, sms_gateway: SmsGateway) -> None:
     deliver(queued)
 
-    assert deliver_message.call(queued.pk) == Message.Status.SENT
+    assert deliver_due.call() == {}
     assert len(sms_gateway.queries) == 1
     queued.refresh_from_db()
     assert queued.attempts == 1
@@ -124,7 +167,8 @@ def test_server_error_schedules_a_retry_with_backoff(
     assert before + delay <= message.next_attempt_at <= timezone.now() + delay
     [retry] = retry_tasks()
     assert retry.run_after == message.next_attempt_at
-    assert retry.args_kwargs["args"] == [message.pk]
+    assert retry.args_kwargs["args"] == []
+    assert retry.task_path == "elaos.notifications.tasks.deliver_due"
     assert retry.status == "READY"
     assert retry not in DBTaskResult.objects.ready()
 
@@ -185,7 +229,7 @@ def test_refusal_fails_without_retry(
     assert message.attempts == 1
     assert "400" in message.last_error
     assert callbacks == []
-    assert deliver_message.call(message.pk) == Message.Status.FAILED
+    assert deliver(message).status == Message.Status.FAILED
     assert len(sms_gateway.queries) == 1
 
 
@@ -207,5 +251,98 @@ def test_unreachable_gateway_is_retried(
     assert len(callbacks) == 1
 
 
-def test_missing_message_is_reported(db: None) -> None:
-    assert deliver_message.call(123456) == "missing"
+def test_nothing_due_does_nothing(db: None) -> None:
+    assert deliver_due.call() == {}
+
+
+def test_a_retry_is_not_sent_before_its_time(queued: Message, sms_gateway: SmsGateway) -> None:
+    sms_gateway.answer((503, "Service unavailable"), (202, "0: Accepted for delivery"))
+    deliver(queued)
+
+    assert deliver_due.call() == {}
+    assert len(sms_gateway.queries) == 1
+
+
+# Claims: what another worker is sending is left alone until its lease ends.
+
+
+def test_a_message_being_sent_is_not_claimed_twice(queued: Message) -> None:
+    claim, [claimed] = claim_due(limit=10)
+
+    assert (claimed.pk, claimed.status, claimed.attempts, claimed.claim) == (
+        queued.pk,
+        Message.Status.SENDING,
+        1,
+        claim,
+    )
+    lease = datetime.timedelta(seconds=600)
+    assert timezone.now() + lease - datetime.timedelta(seconds=5) < claimed.next_attempt_at
+    assert claim_due(limit=10)[1] == []
+
+
+def test_a_dead_workers_claim_is_taken_over_when_its_lease_ends(queued: Message, sms_gateway: SmsGateway) -> None:
+    dead_claim, _ = claim_due(limit=10)  # ... and the worker holding it was killed
+    Message.objects.filter(pk=queued.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    assert deliver_due.call() == {"sent": 1}
+
+    message = Message.objects.get(pk=queued.pk)
+    assert (message.status, message.attempts, message.claim) == (Message.Status.SENT, 2, None)
+    # The dead worker's late answer, should it ever come, changes nothing.
+    record_results(dead_claim, [(message, Delivered(reference="late"))], {}, [])
+    message.refresh_from_db()
+    assert message.provider_reference == "0: Accepted for delivery"
+
+
+def test_a_batch_records_each_answer(db: None, sms_gateway: SmsGateway) -> None:
+    sms_gateway.answer((202, "0: Accepted for delivery"), (503, "Service unavailable"), (400, "Missing text"))
+    sms_gateway.replies.append((202, "0: Accepted for delivery"))
+    for n in range(4):
+        sms_send(to=PHONE, body=f"{LAO_BODY} {n}")
+
+    counts = deliver_due.call()
+
+    assert counts == {"sent": 2, "retrying": 1, "failed": 1}
+    statuses = sorted(Message.objects.values_list("status", flat=True))
+    assert statuses == ["failed", "retrying", "sent", "sent"]
+    assert not Message.objects.filter(claim__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claim_different_messages() -> None:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database does not let two connections write; PostgreSQL runs it")
+    for n in range(40):
+        sms_send(to=PHONE, body=f"{LAO_BODY} {n}")
+    claimed: list[list[int]] = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            start.wait(timeout=10)
+            claimed.append([m.pk for m in claim_due(limit=25)[1]])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    first, second = claimed
+    assert not set(first) & set(second)
+    assert sorted(first + second) == sorted(Message.objects.values_list("pk", flat=True))
+
+
+def test_with_the_immediate_task_backend_the_commit_delivers(
+    db: None, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    """The browser tests run tasks at once (django-tasks' immediate backend): the commit delivers the message."""
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+    with override_settings(TASKS=immediate), django_capture_on_commit_callbacks(execute=True):
+        message = sms_send(to=PHONE, body=LAO_BODY)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.SENT, 1)
+    assert not DBTaskResult.objects.exists()
