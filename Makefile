@@ -7,7 +7,7 @@ PORT ?= 8000
 export PYTHONPATH := $(CURDIR)/src:$(CURDIR)
 
 
-.PHONY: run dev test e2e bench install system-deps migrate messages compilemessages demo lint fmt check-lao clean
+.PHONY: run dev test e2e bench install system-deps migrate messages compilemessages demo lint fmt check-lao clean backup restore load
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
@@ -82,3 +82,21 @@ fmt: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*
+
+## make backup: a consistent backup of DATABASE_URL's database into backups/ (pg_dump -Fc on PostgreSQL, SQLite's
+## online backup API), with a manifest of every table's row count and content hash beside it
+backup:
+	$(PY) manage.py backup --directory backups
+
+## make restore FILE=backups/<file>: restore into DATABASE_URL's database (a new, empty one; FORCE=1 replaces the
+## content of a database that is not empty), then check every table against the manifest and the audit chain
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file> [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+## make load: locust (headless) against `manage.py serve` on PostgreSQL (DATABASE_URL, by default the dedicated
+## database elaos_load, created, migrated and filled); one JSON line on stdout, details on stderr. Knobs:
+## LOAD_USERS=1000 LOAD_SECONDS=120 LOAD_SPAWN_RATE LOAD_SOAK=1 (10 minutes, workers' memory); see loadtest/README.md
+load:
+	@$(MAKE) --no-print-directory compilemessages >&2
+	@$(PY) -m loadtest.run

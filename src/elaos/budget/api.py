@@ -653,6 +653,8 @@ def dump_list(request: HttpRequest) -> list[DumpOut]:
     },
 )
 def dump_download(request: HttpRequest, filename: str) -> Any:
+    if "\x00" in filename:
+        raise Http404
     directory = Path(settings.BUDGET_DUMP_DIR).resolve()
     path = (directory / filename).resolve()
     if path.parent != directory or not path.is_file():

@@ -165,10 +165,25 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+# How much larger than the upload limit a workbook may be once unpacked (XML is verbose; real sheets stay under 10×).
+XLSX_MAX_EXPANSION = 10
+
+
 def xlsx_to_csv_text(data: bytes) -> str:
     """The first sheet of a workbook as CSV text (dates as YYYY-MM-DD, whole numbers without decimals)."""
+    import zipfile
+
+    from django.conf import settings
     from openpyxl import load_workbook
 
+    # A workbook is a zip: a few kilobytes can unpack to gigabytes. Refuse it before anything is unpacked.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportProblem(Code.ENCODING, "The file is not a readable XLSX workbook.") from exc
+    if unpacked > settings.GLASS_UPLOAD_MAX_BYTES * XLSX_MAX_EXPANSION:
+        raise ImportProblem(Code.ENCODING, "The workbook is too large once unpacked; send it as CSV.")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:

@@ -99,7 +99,8 @@ def _agency_party(agency: Organisation) -> dict:
 
 def _payee_party(payee: Payee) -> dict:
     party: dict = {"id": payee_party_id(payee), "name": payee.name_en or payee.name_lo}
-    if payee.registration_number:
+    # A private person's registration number (an ID card number) is personal data: only organisations' are published.
+    if payee.registration_number and payee.kind != Payee.Kind.INDIVIDUAL:
         party["identifier"] = {"id": payee.registration_number, "legalName": payee.name_lo}
     return party
 

@@ -104,7 +104,7 @@ def convener(request: HttpRequest) -> HttpResponse:
         bound, done = _form_action(request, actions, page_forms)
         if done:
             if request.POST["action"] == "create_group":
-                return redirect("coordination:group_manage", bound.cleaned_data["sector"].code)
+                return redirect("coordination:group_detail", bound.cleaned_data["sector"].code)
             return redirect("coordination:meeting_manage", bound.cleaned_data["year"])
     context = {**page_forms, "groups": selectors.group_list(), "meetings": selectors.annual_meetings()}
     status = 400 if bound is not None and bound.errors else 200

@@ -186,13 +186,13 @@ def test_a_registration_can_be_cancelled_until_the_meeting(
     client.post(url, {"register_as": "npa", "npa": doctors.pk})
     assert 'value="cancel_registration"' in client.get(url).content.decode()
 
-    assert client.post(url, {"action": "cancel_registration"}).status_code == 302
+    assert client.post(url, {"action": "cancel_registration"}, HTTP_ACCEPT_LANGUAGE="en").status_code == 302
     assert not MeetingRegistration.objects.exists()
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your registration is cancelled." in page
     assert 'name="register_as"' in page  # may register again
     # Nothing to cancel any more: a clear message, nothing changes.
-    client.post(url, {"action": "cancel_registration"})
+    client.post(url, {"action": "cancel_registration"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "You are not registered for this meeting." in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
@@ -217,8 +217,10 @@ def test_the_convener_creates_a_sector_group_and_a_meeting(alice: User, health: 
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/coordination/groups/health/manage/"
+    assert response["Location"] == "/coordination/groups/health/"
     assert SectorGroup.objects.get().focal_office == moh
+    # The focal office runs the group; the convener sees its public page.
+    assert 'href="/coordination/groups/health/"' in client.get("/coordination/manage/").content.decode()
     year = timezone.localdate().year + 1
     response = client.post(
         "/coordination/manage/",

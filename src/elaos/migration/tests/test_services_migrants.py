@@ -7,6 +7,15 @@ from elaos.migration.models import Migrant
 from elaos.migration.tests.conftest import in_days, migrant_fields, ready_fields
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """These tests read the services' messages in English (the default language is Lao)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_the_migrant_registers_with_consent(migrant, citizen) -> None:  # type: ignore[no-untyped-def]
     assert migrant.person == citizen
     assert migrant.channel == Migrant.Channel.SELF

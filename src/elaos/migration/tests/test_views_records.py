@@ -52,6 +52,7 @@ def test_self_registration_form_refuses_a_suspended_agency(client, citizen, dist
             "departure_date": in_days(20).isoformat(),
             "consent": "on",
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     page = response.content.decode()

@@ -14,6 +14,15 @@ from elaos.protection.tests.conftest import FACTS, IDENTITY
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """These tests read the services' messages in English (the default language is Lao)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_a_case_cannot_be_opened_without_consent(carol, district_office) -> None:
     with pytest.raises(ValidationError) as caught:
         services.case_open(

@@ -105,7 +105,9 @@ def intake(**changes: str) -> dict[str, str]:
 
 def test_intake_without_consent_is_refused_with_a_clear_message(carol, district_office) -> None:
     client = verified_client(Client(), carol)
-    response = client.post("/backoffice/protection/cases/new/", intake(organisation=str(district_office.pk)))
+    response = client.post(
+        "/backoffice/protection/cases/new/", intake(organisation=str(district_office.pk)), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "cannot be opened without the person" in page
@@ -142,6 +144,7 @@ def test_case_page_actions_note_and_refused_referral(case, carol, npa) -> None:
             "referral-to_npa": npa.registration_number,
             "referral-details": "Needs shelter",
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "has not consented" in response.content.decode()
@@ -168,6 +171,8 @@ def test_case_page_actions_note_and_refused_referral(case, carol, npa) -> None:
 
 
 def test_break_glass_page(case, erin, dave) -> None:
+    dave.preferred_language = "en"  # the alert is written in the supervisor's language
+    dave.save(update_fields=["preferred_language"])
     client = verified_client(Client(), erin)
     url = f"/backoffice/protection/cases/{case.public_id}/"
     assert client.get(url).status_code == 404

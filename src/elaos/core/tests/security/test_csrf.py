@@ -24,9 +24,8 @@ CSRF_EXEMPT_PAGES = {
 SESSIONLESS_API_WRITES = {
     "POST /api/v1/verify": "checks a document's verification code; public, reads nothing of the caller",
     "POST /api/v1/consents/receipts/verify": "checks a signed consent receipt; public, reads nothing of the caller",
-    "POST /api/v1/migration/complaints": "anonymous complaints against recruitment agencies, by design; but it "
-    "also files as the signed-in session user without a CSRF check: xfail "
-    "test_a_complaint_through_the_api_is_not_filed_in_a_session_users_name_without_csrf (migration)",
+    "POST /api/v1/migration/complaints": "anonymous complaints against recruitment agencies, by design; it never "
+    "files in the session user's name (test_a_complaint_through_the_api_is_not_filed_in_a_session_users_name_...)",
     "POST /api/v1/migration/complaints/status": "an anonymous complainant follows a complaint with its reference",
 }
 PERSONAS = ("anonymous", "alice", "officer_a")

@@ -52,12 +52,6 @@ def test_budget_api_shows_no_identifier_of_an_individual(individual_payment: Any
     assert "45000000" in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="budget bug (owner: budget): the HTML payee and payment pages show an individual's registration number "
-    "(and 'registered on', here a birth date) although the API leaves it out for individuals (api._payee); the "
-    "templates budget/payee.html and budget/payment.html (and ocds._payee_party) must hide them for kind=individual",
-)
 @pytest.mark.parametrize("page", ["payee", "payment"])
 def test_payee_pages_of_individuals_show_no_identifier(individual_payment: Any, client: Client, page: str) -> None:
     url = (
@@ -107,24 +101,11 @@ def test_budget_dump_names_cannot_leave_the_dump_directory(
         assert b"not public" not in b"".join(getattr(response, "streaming_content", [response.content]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="budget bug (owner: budget): GET /api/v1/budget/dumps/%00 is a server error (500): Path.resolve() raises "
-    "ValueError on an embedded NUL byte in api.dump_download; answer 404 for a name with a NUL (or any name not "
-    "in the dump list)",
-)
 def test_budget_dump_name_with_a_nul_byte_is_a_404(db: None, client: Client, settings: Any, tmp_path: Path) -> None:
     settings.BUDGET_DUMP_DIR = tmp_path
     assert client.get("/api/v1/budget/dumps/x%00.csv.gz").status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migration bug (owner: migration): POST /api/v1/migration/complaints declares no authentication, so "
-    "django-ninja runs no CSRF check, yet services.complaint_file records the signed-in session user as the "
-    "complainant: another site can file a complaint in a signed-in person's name. Either check CSRF when a "
-    "session is present (auth=[django_auth, an anonymous fallback]) or ignore the session user in the API",
-)
 def test_a_complaint_through_the_api_is_not_filed_in_a_session_users_name_without_csrf(
     csrf_world: World, settings: Any
 ) -> None:
