@@ -246,6 +246,28 @@ def test_citizen_comments_on_an_article_and_reads_you_said_we_did(browsing, demo
     )
 
 
+def test_the_agency_publishes_its_response_through_the_staff_pages(browsing, demo, axe, lo) -> None:  # type: ignore[no-untyped-def]
+    closed = Draft.objects.get(slug=CLOSED_SLUG)
+    admin = officer("office_admin", closed.agency.code)
+    answer = "ພວກເຮົາໄດ້ເພີ່ມໄລຍະເວລາ 5 ວັນລັດຖະການ ຕາມຄຳເຫັນ."
+
+    page = browsing.page(**AXE_CONTEXT)
+    sign_in_officer(page, lo, admin)
+    page.goto(f"/consultations/manage/{CLOSED_SLUG}/responses/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(lo("Responses"))
+    axe(page, "consultation responses (staff)")
+    main = page.get_by_role("main")
+    main.locator("select[name=article]").select_option(index=1)
+    main.locator("textarea[name=text_lo]").fill(answer)
+    main.get_by_role("button", name=lo("Publish the response")).click()
+    expect(page.locator(".messages")).to_contain_text(lo("The response is published."))
+
+    # The public page shows it under "You said, we did".
+    page.goto(f"/consultations/{CLOSED_SLUG}/")
+    expect(page.get_by_role("main")).to_contain_text(answer)
+    axe.assert_clean()
+
+
 def test_civil_society_pages_have_no_axe_violations(browsing, demo, axe, lo) -> None:  # type: ignore[no-untyped-def]
     def audit(on: Page, label: str) -> None:
         for name, size in VIEWPORTS.items():

@@ -108,31 +108,39 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def complaint_new(request: HttpRequest) -> HttpResponse:
     form = mforms.ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        result = _run(
-            form,
-            services.complaint_file,
-            actor=request.user,
-            complainant_kind=data["complainant_kind"],
-            anonymous=data["anonymous"],
-            contact_phone=data["contact_phone"],
-            against=data["against"],
-            agency=data["agency"],
-            employer_name=data["employer_name"],
-            destination=data["destination"],
-            category=data["category"],
-            description=data["description"],
-            files=[data["evidence"]] if data["evidence"] else [],
-            submission_key=data["submission_key"],
-        )
+        result = _file_complaint(request, form)
         if result is not None:
-            complaint, code = result
-            if code:
-                filed = request.session.get(FILED_SESSION_KEY, {})
-                filed[complaint.reference] = code
-                request.session[FILED_SESSION_KEY] = filed
-            return redirect("migration:complaint_filed", complaint.reference)
+            return redirect("migration:complaint_filed", result[0].reference)
     return render(request, "migration/complaint_form.html", {"form": form})
+
+
+def _file_complaint(request: HttpRequest, form: Any, **extra: Any) -> tuple[Any, str] | None:
+    """File the complaint of a valid form (the public one or an officer's); an anonymous complaint's secret code is
+    remembered in the session so that the next page can show it once. None when the service refused it."""
+    data = form.cleaned_data
+    result = _run(
+        form,
+        services.complaint_file,
+        actor=request.user,
+        complainant_kind=data["complainant_kind"],
+        anonymous=data["anonymous"],
+        contact_phone=data["contact_phone"],
+        against=data["against"],
+        agency=data["agency"],
+        employer_name=data["employer_name"],
+        destination=data["destination"],
+        category=data["category"],
+        description=data["description"],
+        files=[data["evidence"]] if data["evidence"] else [],
+        submission_key=data["submission_key"],
+        **extra,
+    )
+    if result is not None and result[1]:
+        complaint, code = result
+        filed = request.session.get(FILED_SESSION_KEY, {})
+        filed[complaint.reference] = code
+        request.session[FILED_SESSION_KEY] = filed
+    return result
 
 
 def complaint_filed(request: HttpRequest, reference: str) -> HttpResponse:
@@ -486,30 +494,10 @@ def bo_complaint_new(request: HttpRequest) -> HttpResponse:
     offices = _require_officer(request)
     form = mforms.OfficerComplaintForm(request.POST or None, request.FILES or None, offices=offices)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        result = _run(
-            form,
-            services.complaint_file,
-            actor=request.user,
-            office=data["office"],
-            complainant_kind=data["complainant_kind"],
-            anonymous=data["anonymous"],
-            contact_phone=data["contact_phone"],
-            against=data["against"],
-            agency=data["agency"],
-            employer_name=data["employer_name"],
-            destination=data["destination"],
-            category=data["category"],
-            description=data["description"],
-            files=[data["evidence"]] if data["evidence"] else [],
-            submission_key=data["submission_key"],
-        )
+        result = _file_complaint(request, form, office=form.cleaned_data["office"])
         if result is not None:
             complaint, code = result
             if code:
-                filed = request.session.get(FILED_SESSION_KEY, {})
-                filed[complaint.reference] = code
-                request.session[FILED_SESSION_KEY] = filed
                 return redirect("migration:complaint_filed", complaint.reference)
             return redirect("migration:bo_complaint", complaint.public_id)
     return render(request, "migration/complaint_form.html", {"form": form, "officer": True})
