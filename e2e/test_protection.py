@@ -91,7 +91,12 @@ def test_case_opened_with_consent_is_referred_to_an_npa_that_accepts(  # type: i
     page.locator("input[name='methods_of_control'][value='debt_bondage']").check()
     page.locator("#id_identified_on").fill("2026-01-15")
     page.get_by_role("main").get_by_role("button", name=lo("Open the case")).click()
-    expect(page.locator(".field-error")).to_contain_text("consent")
+    expect(page.locator(".field-error")).to_contain_text(
+        lo(
+            "A case cannot be opened without the person's informed consent. Explain what will be recorded, "
+            "who will see it and why, and open the case only if they agree."
+        )
+    )
     expect(page.get_by_label(lo("Family name"))).to_have_value("ສີສຸພັນ")
     audit(page, "intake form with an error")
     page.locator("#id_consent_given").check()

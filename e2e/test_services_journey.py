@@ -301,6 +301,8 @@ def test_citizen_applies_pays_officer_approves_and_anyone_verifies(browsing, dem
     expect(result).to_contain_text(lo(REASON_MESSAGES[document_payload.Reason.BAD_SIGNATURE]))
     expect(result).not_to_contain_text(citizen.get_full_name())
 
+    # The answer to a scanned QR links to the form (it holds none, so that it is the same for every visitor).
+    visitor_main.get_by_role("link", name=lo("Verify another code or compare a PDF file")).click()
     code_field = visitor.get_by_label(lo("Verification code or link"))
     code_field.fill(document.payload)
     visitor.get_by_label(lo("PDF file")).set_input_files(
@@ -383,6 +385,7 @@ def test_a_tampered_or_forged_qr_code_is_refused_in_plain_words(browsing, demo, 
         expect(result.locator("dl"), label).to_have_count(0)
 
     # The same through the form, pasting the whole link the QR held with one character of the code changed.
+    page.get_by_role("main").get_by_role("link", name=lo("Verify another code or compare a PDF file")).click()
     page.get_by_label(lo("Verification code or link")).fill(qr_link.replace(body, one_changed(body)))
     page.get_by_role("main").get_by_role("button", name=lo("Verify"), exact=True).click()
     expect(result.get_by_role("heading")).to_have_text(lo("Not a valid document"))
@@ -480,6 +483,7 @@ def test_services_pages_have_no_axe_violations(browsing, demo, axe, sms_code, lo
     visitor.goto(f"/verify/?c={tampered(document.payload)}")
     expect(visitor.get_by_role("status").get_by_role("heading")).to_have_text(lo("Not a valid document"))
     audit(visitor, "verify (not valid)")
+    visitor.get_by_role("main").get_by_role("link", name=lo("Verify another code or compare a PDF file")).click()
     visitor.get_by_role("main").get_by_role("button", name=lo("Verify"), exact=True).click()
     expect(visitor.get_by_role("alert")).to_be_visible()
     audit(visitor, "verify with an error")

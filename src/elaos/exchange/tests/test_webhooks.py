@@ -127,7 +127,9 @@ def test_only_subscribed_events_are_sent(root, claims_system, receiver):  # type
     assert receiver.requests == []
 
 
-# Not transactional: the application fixtures need the geography that a transactional test's flush removes.
+# Not transactional: the application fixtures need the geography that a transactional test's flush removes. The
+# deliveries run at once (the immediate task backend): the in-process database worker would close the test's
+# connection, and with it the test's transaction on PostgreSQL.
 @pytest.mark.django_db
 def test_application_status_goes_only_to_agencies_with_consent(
     django_capture_on_commit_callbacks,
@@ -140,6 +142,7 @@ def test_application_status_goes_only_to_agencies_with_consent(
     officer,
     sms_code,
     submitted_certificate_application,
+    settings,  # last: its override is undone first, before the receiver's
 ):  # type: ignore[no-untyped-def]
     from elaos.workflows.services import workflow_transition
 
@@ -151,13 +154,18 @@ def test_application_status_goes_only_to_agencies_with_consent(
         actor=root, client=others, url=receiver.url + "/other", event_types=["application.status_changed"]
     )
     give_consent(citizen, lsso, sms_code, datasets=["services.application.status"])
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "notifications"],
+        }
+    }
     receiver.requests.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         workflow_transition(
             instance=submitted_certificate_application.workflow, transition="start_review", actor=officer
         )
-    run_task_worker()
 
     assert [d.subscription_id for d in WebhookDelivery.objects.all()] == [mine.subscription.pk]
     [(_headers, body)] = receiver.requests
