@@ -8,6 +8,7 @@ declare (400, 403, 429…)."""
 
 from typing import Any
 
+from django.db.utils import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -194,6 +195,12 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         {"code": "invalid", "message": _("Some fields are not valid."), "errors": _field_errors(exc.errors)},
         status=422,
     )
+
+
+@api.exception_handler(DataError)
+def unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the database cannot hold or compare (a NUL byte in a filter, a number out of range): bad input.
+    return api.create_response(request, {"code": "invalid", "message": _("Some fields are not valid.")}, status=422)
 
 
 @api.exception_handler(HttpError)
