@@ -104,7 +104,9 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, SQLite by default. SQLite runs in WAL mode with IMMEDIATE transactions so that
-# concurrent writers queue instead of failing, and the audit chain's read-then-append is serialised.
+# concurrent writers queue instead of failing, and the audit chain's read-then-append is serialised. Connections
+# are kept between requests on both (CONN_MAX_AGE): opening a SQLite file and running its PRAGMAs cost more than
+# a whole cached page.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}"),
@@ -113,7 +115,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -194,6 +195,7 @@ SERVICES_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Security headers and cookies.
+SESSION_ENGINE = "elaos.accounts.sessions"  # Django's database sessions, read in plain SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,15 +1,17 @@
 import re
+import uuid
 from typing import Any
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from elaos.accounts.models import User
 from elaos.agencies.models import Organisation
 from elaos.notifications.models import Message
-from elaos.services import services
+from elaos.services import selectors, services
 from elaos.services.models import Application, ApplicationFile, Service
 from elaos.workflows.models import WorkflowTransition
 
@@ -687,3 +689,18 @@ def test_a_paid_service_asks_for_payment_after_submission(
     assert 'name="action" value="withdraw"' in html
     dashboard = citizen_client.get("/services/my/", headers=EN).content.decode()
     assert f'href="/payments/{application.payment_id}/"' in dashboard
+
+
+def test_the_status_page_version_is_the_applicants_alone_and_moves_with_the_application(
+    draft: Application, citizen: User, other_citizen: User
+) -> None:
+    version = selectors.application_page_version(citizen, draft.public_id)
+    assert version is not None
+    assert selectors.application_page_version(other_citizen, draft.public_id) is None
+    assert selectors.application_page_version(citizen, "not-a-uuid") is None
+    assert selectors.application_page_version(citizen, uuid.uuid4()) is None
+    draft.state = "submitted"
+    draft.save()
+    assert selectors.application_page_version(citizen, str(draft.public_id)) not in (None, version)
+    Application.objects.filter(pk=draft.pk).update(archived_at=timezone.now())
+    assert selectors.application_page_version(citizen, draft.public_id) is None
