@@ -173,6 +173,7 @@ def finance_chart(rows: list[selectors.YearFinances]) -> dict[str, Any] | None:
     }
 
 
+@public_page()
 @require_GET
 def profile(request: HttpRequest, registration_number: str) -> HttpResponse:
     npa = selectors.npa_detail(registration_number)

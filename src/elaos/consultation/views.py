@@ -41,6 +41,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "consultation/list.html", {"consultations": consultations})
 
 
+@public_page()
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.consultation_public(slug)
     version = consultation.version

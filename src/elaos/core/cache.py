@@ -10,17 +10,17 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+# While a shared copy of a page is drawn, the CSRF token of its forms is left as this slot; each request fills in
+# its own (see public_page).
+CSRF_SLOT = "elaos-csrf-slot"
+SHARED_DRAWING = "_elaos_drawing_shared_page"
 
-def _cacheable_request(request: HttpRequest) -> bool:
-    # A session or a pending message may change the page (a flash message, a half-finished sign-in).
-    return (
-        request.method == "GET"
-        and not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not _pending_message(request)
-    )
+
+def drawing_shared_page(request: HttpRequest) -> bool:
+    return bool(getattr(request, SHARED_DRAWING, False))
 
 
 def _pending_message(request: HttpRequest) -> bool:
@@ -28,32 +28,75 @@ def _pending_message(request: HttpRequest) -> bool:
     return bool(request.COOKIES.get("messages"))
 
 
-def public_page(seconds: int | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Serve an anonymous GET from the cache for `seconds` (PUBLIC_PAGE_CACHE_SECONDS by default), per language
-    and full URL. A response that sets cookies (a CSRF token for a form) is never stored."""
+def _audience(request: HttpRequest, signed_in: bool) -> str | None:
+    """Who may share a copy of the page with this visitor: "anonymous" visitors, "citizen"s signed in (only for
+    views that allow it), or nobody (None: staff, a POST, a pending flash message, a half-finished sign-in)."""
+    if request.method != "GET" or _pending_message(request):
+        return None
+    user = request.user
+    if user.is_authenticated:
+        return "citizen" if signed_in and not user.is_staff else None
+    return None if settings.SESSION_COOKIE_NAME in request.COOKIES else "anonymous"
+
+
+def public_page(
+    seconds: int | None = None, *, signed_in: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve a public GET page from a copy kept `seconds` (PUBLIC_PAGE_CACHE_SECONDS by default), per language,
+    full URL and audience (anonymous visitors; with `signed_in`, also citizens signed in, for pages whose content
+    depends on the visitor only through being signed in or not; never staff).
+
+    The copy is drawn with a slot for the CSRF token of its forms (the sign-out button, an Apply button), filled in
+    for each request, so pages with forms are shared too. A response that sets cookies or is not a plain 200 is
+    never stored."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             ttl = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
-            if not ttl or not _cacheable_request(request):
+            audience = _audience(request, signed_in) if ttl else None
+            if audience is None:
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"public-page:{get_language()}:{digest}"
-            if (cached := _cached(key)) is not None:
-                return cached
-            response = view(request, *args, **kwargs)
-            _store(key, response, ttl)
-            return response
+            key = f"public-page:{audience}:{get_language()}:{digest}"
+            stored = cache.get(key)
+            if stored is None:
+                # A view that asks for the visitor's real CSRF token (get_token) draws a page nobody may share.
+                token_wanted = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", False)
+                setattr(request, SHARED_DRAWING, True)
+                try:
+                    response = view(request, *args, **kwargs)
+                finally:
+                    setattr(request, SHARED_DRAWING, False)
+                    own_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+                    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = token_wanted or own_token
+                if own_token or not _storable(response):
+                    return _filled(request, response)
+                stored = (response.content, dict(response.headers))
+                cache.set(key, stored, ttl)
+            content, headers = stored
+            return _filled(request, HttpResponse(content, headers=headers))
 
         return wrapper
 
     return decorator
 
 
+def _storable(response: HttpResponse) -> bool:
+    return response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False)
+
+
+def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The response with its CSRF slot filled for this request (the CSRF middleware then sets the token's
+    cookie when the visitor has none)."""
+    if not getattr(response, "streaming", False) and CSRF_SLOT.encode() in response.content:
+        response.content = response.content.replace(CSRF_SLOT.encode(), get_token(request).encode())
+    return response
+
+
 def _store(key: str, response: HttpResponse, ttl: int) -> None:
     # Only the view's own headers are kept; the middleware adds its own (security headers, CSP) to every answer.
-    if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+    if _storable(response):
         cache.set(key, (response.content, dict(response.headers)), ttl)
 
 

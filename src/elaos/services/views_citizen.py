@@ -40,7 +40,7 @@ def _channel_names() -> dict[str, str]:
     return {"online": _("Online"), "office": _("At the office"), "post": _("By post")}
 
 
-@public_page()
+@public_page(signed_in=True)
 def catalogue(request: HttpRequest) -> HttpResponse:
     agencies = sorted({service.agency for service in selectors.catalogue()}, key=lambda a: localized(a, "name"))
     form = CatalogueForm(
@@ -60,6 +60,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(signed_in=True)
 def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     service = selectors.service_detail(code)
     definition = service.current_version.definition

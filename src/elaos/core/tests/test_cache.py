@@ -1,4 +1,7 @@
-"""The public-page cache: anonymous visitors share a short-lived copy; nobody else ever gets one."""
+"""The public-page cache: anonymous visitors (and, where a view allows it, signed-in citizens) share a short-lived
+copy with slots for each person's own links and CSRF token; staff never get one."""
+
+import re
 
 import pytest
 from django.core.cache import cache
@@ -120,3 +123,96 @@ def test_a_versioned_page_is_kept_per_session_and_version() -> None:
     post = signed_in(alice)
     post.method = "POST"
     assert view(post).content == b"render 4"
+
+
+def test_signed_in_citizens_share_a_copy_only_where_the_view_allows_it_and_staff_never(citizen, officer) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+
+    @public_page(60, signed_in=True)
+    def view(request):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return HttpResponse(f"render {len(calls)}")
+
+    def as_user(user):  # type: ignore[no-untyped-def]
+        request = RequestFactory().get("/page/")
+        request.user = user
+        return request
+
+    assert view(as_user(citizen)).content == b"render 1"
+    assert view(as_user(citizen)).content == b"render 1"
+    assert view(anonymous()).content == b"render 2"  # anonymous visitors have a copy of their own
+    assert view(as_user(officer)).content == b"render 3"
+    assert view(as_user(officer)).content == b"render 4"
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+def test_a_shared_service_page_carries_each_persons_own_links_and_a_working_csrf_token(
+    citizen, other_citizen, officer, ministry, district_office
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from elaos.services.services import service_import
+    from elaos.services.tests.test_views_citizen import residence_definition
+
+    definition = residence_definition(agency=ministry.code, offices=[district_office.code])
+    service = service_import(actor=None, definition=definition).service
+    path = f"/services/{service.code}/"
+    pages = {}
+    for name, user in (("citizen", citizen), ("other", other_citizen), ("officer", officer)):
+        client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        response = client.get(path)
+        assert response.status_code == 200
+        pages[name] = (client, response.content.decode())
+    anonymous_page = Client(HTTP_ACCEPT_LANGUAGE="en").get(path).content.decode()
+
+    for name in ("citizen", "other"):
+        client, html = pages[name]
+        assert "Sign out" in html
+        assert "Sign in" not in html
+        assert "Back office" not in html
+        assert "elaos-csrf-slot" not in html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        # The token on the shared page is this person's own: their Apply goes through the CSRF check.
+        answer = client.post(f"{path}apply/", {"csrfmiddlewaretoken": token})
+        assert answer.status_code == 302
+        assert "/services/applications/" in answer["Location"]
+    assert "Back office" in pages["officer"][1]
+    assert "Sign in" in anonymous_page
+    assert "Sign out" not in anonymous_page
+    assert "You will be asked to sign in first" in anonymous_page
+    assert "You will be asked to sign in first" not in pages["citizen"][1]
+
+
+def test_a_flash_message_is_never_drawn_into_a_shared_copy(citizen) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.messages import get_messages
+    from django.template import engines
+
+    from elaos.core.cache import SHARED_DRAWING
+
+    request = RequestFactory().get("/page/")
+    request.user = citizen
+    request.session = {}
+    request._messages = type("Stored", (list,), {"used": False})(["a private note"])  # as FallbackStorage would
+    setattr(request, SHARED_DRAWING, True)
+    template = engines["django"].from_string("{% for m in messages %}{{ m }}{% endfor %}|{% csrf_token %}")
+    html = template.render({}, request)
+    assert "a private note" not in html
+    assert 'value="elaos-csrf-slot"' in html
+    assert list(get_messages(request)) == ["a private note"]
+
+
+def test_a_page_drawn_with_the_visitors_real_csrf_token_is_never_shared() -> None:
+    from django.middleware.csrf import get_token
+
+    calls = []
+
+    @public_page(60)
+    def view(request):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return HttpResponse(f"render {len(calls)} {get_token(request)}")
+
+    first, second = anonymous(), anonymous()
+    assert view(first).content != view(second).content
+    assert len(calls) == 2
+    assert first.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
