@@ -245,7 +245,15 @@ PERIODIC_TASKS = [
 ]
 
 # Anonymous visitors' copies of public pages (home, catalogue, register) are kept this long (0 turns it off).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "elaos"}}
+# Per process. The page caches (elaos.core.cache) keep a copy per signed-in session of a few pages: room for
+# thousands of entries, not Django's default 300, which a busy worker would cycle through in seconds.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "elaos",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "10000"))},
+    }
+}
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # The bank simulator page (/payments/simulator/<reference>/) "pays" a Lao QR in development and demos.

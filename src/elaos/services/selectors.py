@@ -98,6 +98,26 @@ def _page_version_sql() -> str:
     )
 
 
+def applications_page_version(user: Any) -> str:
+    """What the applicant's list of applications shows changes only with one of their application rows, a
+    workflow move or a service's names: one small aggregate query says whether any did."""
+    row = fetch_one(_applications_version_sql(), [user.pk])
+    return "|".join(map(str, row or ()))
+
+
+@cache
+def _applications_version_sql() -> str:
+    a, w, v, s = Application, WorkflowInstance, ServiceVersion, Service
+    return (
+        f"SELECT COUNT(*), MAX({column(a, 'updated_at', 'a')}), MAX({column(w, 'updated_at', 'w')}), "  # noqa: S608
+        f"SUM({column(w, 'version', 'w')}), MAX({column(s, 'updated_at', 's')}) "
+        f"FROM {table(a)} a LEFT JOIN {table(w)} w ON {column(w, 'id', 'w')} = {column(a, 'workflow', 'a')} "
+        f"JOIN {table(v)} v ON {column(v, 'id', 'v')} = {column(a, 'service_version', 'a')} "
+        f"JOIN {table(s)} s ON {column(s, 'id', 's')} = {column(v, 'service', 'v')} "
+        f"WHERE {column(a, 'applicant', 'a')} = %s AND {column(a, 'archived_at', 'a')} IS NULL"
+    )
+
+
 def applications_for_staff(user: Any) -> QuerySet[Application]:
     """Applications routed to an office where the officer holds a role: nothing from other offices."""
     offices = active_assignments(user).values("organisation")

@@ -313,7 +313,12 @@ def application_status(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
+def _dashboard_version(request: HttpRequest) -> str:
+    return selectors.applications_page_version(request.user)
+
+
 @login_required
+@versioned_page(_dashboard_version)
 def dashboard(request: HttpRequest) -> HttpResponse:
     rows = [
         {

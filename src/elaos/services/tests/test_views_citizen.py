@@ -704,3 +704,26 @@ def test_the_status_page_version_is_the_applicants_alone_and_moves_with_the_appl
     assert selectors.application_page_version(citizen, str(draft.public_id)) not in (None, version)
     Application.objects.filter(pk=draft.pk).update(archived_at=timezone.now())
     assert selectors.application_page_version(citizen, draft.public_id) is None
+
+
+def test_my_applications_page_version_moves_with_any_of_the_applicants_applications(
+    draft: Application, service: Service, citizen: User, other_citizen: User
+) -> None:
+    version = selectors.applications_page_version(citizen)
+    assert selectors.applications_page_version(other_citizen) != version
+    draft.state = "submitted"
+    draft.save()
+    moved = selectors.applications_page_version(citizen)
+    assert moved != version
+    services.application_create(applicant=other_citizen, service=service)
+    assert selectors.applications_page_version(citizen) == moved
+    services.application_create(applicant=citizen, service=service)
+    assert selectors.applications_page_version(citizen) != moved
+
+
+def test_my_applications_shows_a_new_application_at_once(
+    citizen_client: Client, service: Service, citizen: User
+) -> None:
+    assert "You have no applications yet." in citizen_client.get("/services/my/", headers=EN).content.decode()
+    application = services.application_create(applicant=citizen, service=service)
+    assert application.reference in citizen_client.get("/services/my/", headers=EN).content.decode()
