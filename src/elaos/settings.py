@@ -81,7 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "elaos.core.middleware.UnstorableInputMiddleware",
 ]
+CSRF_FAILURE_VIEW = "elaos.core.views.csrf_failure"
 
 ROOT_URLCONF = "elaos.urls"
 WSGI_APPLICATION = "elaos.wsgi.application"

@@ -29,3 +29,9 @@ urlpatterns = [
 
 admin.site.site_header = "e-Laos"
 admin.site.site_title = "e-Laos"
+
+# Error pages in the visitor's language, the same for everyone: never the person's links or CSRF token, so that
+# "not yours" and "does not exist" answer with the same bytes (elaos.core.views).
+handler400 = "elaos.core.views.bad_request"
+handler403 = "elaos.core.views.permission_denied"
+handler404 = "elaos.core.views.page_not_found"

@@ -1,5 +1,5 @@
 """Request ids: taken from X-Request-ID when a proxy set a sane one, else generated; put on every log line
-emitted while the request runs and echoed in the response."""
+emitted while the request runs and echoed in the response. Values the database cannot hold are bad input."""
 
 import contextvars
 import logging
@@ -7,6 +7,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.db.utils import DataError
 from django.http import HttpRequest, HttpResponse
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -40,3 +41,23 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class UnstorableInputMiddleware:
+    """A value from a form or an address that the database cannot hold or compare (a NUL byte, a number out of
+    range) is the visitor's bad input: the 400 page says so, instead of a server error. The API answers 422 on
+    its own (elaos.api)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DataError):
+            from elaos.core.views import bad_request
+
+            logging.getLogger("elaos.security").warning("unstorable input refused: %s", type(exception).__name__)
+            return bad_request(request, exception)
+        return None

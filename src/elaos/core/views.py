@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -57,3 +58,28 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and check_for_language(language) and language in dict(settings.LANGUAGES):
         get_user_model().objects.filter(pk=request.user.pk).update(preferred_language=language)
     return response
+
+
+# Error pages. Drawn without the request: the same bytes for every visitor of every address (only the language
+# differs), so a page that is not yours and one that does not exist cannot be told apart, and no token leaks.
+
+
+def _error_page(template: str, status: int) -> HttpResponse:
+    return HttpResponse(loader.get_template(template).render(), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page("400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page("403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page("404.html", 404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without a valid token (an old page, cookies refused)."""
+    return _error_page("403_csrf.html", 403)
