@@ -26,6 +26,22 @@ def organisations_where(user: object, role_code: str) -> QuerySet[Organisation]:
     )
 
 
+def subtree_ids(*roots: int) -> set[int]:
+    """The organisations `roots` and every office below them. The tree is small (ministries down to district
+    offices): one query, walked here."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    todo = list(roots)
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return found
+
+
 def office_assignments(organisation: Organisation) -> QuerySet[RoleAssignment]:
     """The current role assignments in one office (active staff only)."""
     today = timezone.localdate()

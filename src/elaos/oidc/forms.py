@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from elaos.agencies.models import Organisation
+from elaos.oidc.access import client_organisation_ids
 from elaos.oidc.scopes import scope_label
 
 
@@ -40,13 +43,17 @@ class AgencyClientForm(forms.Form):
         label=_("Data the system may ask for"), widget=forms.CheckboxSelectMultiple, choices=[]
     )
 
-    def __init__(self, *args: object, creating: bool, **kwargs: object) -> None:
+    def __init__(self, *args: object, creating: bool, user: Any = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["allowed_scopes"].choices = [
             (scope, f"{scope_label(scope)} ({scope})") for scope in settings.OAUTH2_PROVIDER["SCOPES"]
         ]
         if creating:
-            self.fields["organisation"].queryset = Organisation.objects.active().order_by("name_en")
+            organisations = Organisation.objects.active().order_by("name_en")
+            allowed = client_organisation_ids(user)
+            if allowed is not None:
+                organisations = organisations.filter(pk__in=allowed)
+            self.fields["organisation"].queryset = organisations
         else:
             del self.fields["organisation"]
             del self.fields["client_type"]

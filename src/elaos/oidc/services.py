@@ -15,14 +15,15 @@ from oauth2_provider.settings import oauth2_settings
 from elaos.accounts.phone import normalize_lao_mobile
 from elaos.agencies.models import Organisation
 from elaos.core.audit import audit_record
-from elaos.oidc.access import can_manage_clients
+from elaos.oidc.access import can_manage_clients_of
 from elaos.oidc.models import AgencyClient, FederatedIdentity
 
 Application = get_application_model()
 
 
-def _require_admin(actor: Any) -> None:
-    if not can_manage_clients(actor):
+def _require_admin(actor: Any, organisation_id: int) -> None:
+    """Only an identity administrator of the client's organisation (or of one above it), or a superuser."""
+    if not can_manage_clients_of(actor, organisation_id):
         raise PermissionDenied
 
 
@@ -49,7 +50,7 @@ def agency_client_register(
 ) -> tuple[AgencyClient, str]:
     """Register an agency's system for sign-in with e-Laos (authorization code + PKCE, RS256 ID tokens).
     Returns the client and its secret, which is stored hashed and shown only this once."""
-    _require_admin(actor)
+    _require_admin(actor, organisation.pk)
     secret = generate_client_secret()
     application = Application(
         name=name_en[:255],
@@ -95,7 +96,7 @@ def agency_client_update(
     post_logout_redirect_uris: list[str],
     allowed_scopes: list[str],
 ) -> AgencyClient:
-    _require_admin(actor)
+    _require_admin(actor, client.organisation_id)
     application = client.application
     application.name = name_en[:255]
     application.redirect_uris = " ".join(redirect_uris)
@@ -113,7 +114,7 @@ def agency_client_update(
 
 @transaction.atomic
 def agency_client_secret_reset(*, actor: Any, client: AgencyClient) -> str:
-    _require_admin(actor)
+    _require_admin(actor, client.organisation_id)
     secret = generate_client_secret()
     client.application.client_secret = secret
     client.application.save(update_fields=["client_secret", "updated"])
@@ -124,7 +125,7 @@ def agency_client_secret_reset(*, actor: Any, client: AgencyClient) -> str:
 @transaction.atomic
 def agency_client_archive(*, actor: Any, client: AgencyClient, reason: str) -> AgencyClient:
     """Switch a client off: it can no longer sign anyone in, and its tokens stop working at once."""
-    _require_admin(actor)
+    _require_admin(actor, client.organisation_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this client is switched off.")})
     client.archived_at, client.archived_by, client.archive_reason = timezone.now(), actor, reason.strip()

@@ -249,7 +249,7 @@ def _apply_errors(form: AgencyClientForm, exc: ValidationError) -> None:
 @staff_required
 def client_register(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    form = AgencyClientForm(request.POST or None, creating=True)
+    form = AgencyClientForm(request.POST or None, creating=True, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             client, secret = services.agency_client_register(

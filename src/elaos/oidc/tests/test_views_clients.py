@@ -2,6 +2,7 @@
 
 from django.test import Client
 
+from elaos.agencies.models import Organisation
 from elaos.core.models import AuditEvent
 from elaos.oidc.models import AgencyClient
 
@@ -89,3 +90,40 @@ def test_update_reset_secret_and_switch_off(admin_client, agency) -> None:
     admin_client.post(f"{detail}archive/", {"reason": "Replaced by a new system"})
     agency.agency_client.refresh_from_db()
     assert agency.agency_client.is_archived
+
+
+def test_an_identity_administrator_manages_only_the_clients_of_their_own_ministry_tree(
+    admin_client, identity_admin, ministry, agency
+) -> None:
+    from conftest import OrganisationFactory
+    from elaos.oidc import services
+
+    department = OrganisationFactory(code="mine-dept", kind=Organisation.Kind.DEPARTMENT, parent=ministry)
+    other_ministry = OrganisationFactory(code="other-ministry", name_en="Another ministry")
+    superuser = type(identity_admin).objects.create_superuser(email="root@gov.la", password="a long password 1")
+    theirs, _secret = services.agency_client_register(
+        actor=superuser,
+        organisation=other_ministry,
+        name_lo="ລະບົບອື່ນ",
+        name_en="Another ministry's system",
+        redirect_uris=["https://other.example/callback"],
+        post_logout_redirect_uris=[],
+        allowed_scopes=["openid"],
+    )
+
+    listing = admin_client.get("/backoffice/oidc/clients/", headers={"accept-language": "en"}).content.decode()
+    assert agency.agency_client.name_en in listing
+    assert "Another ministry's system" not in listing
+    assert admin_client.get(f"/backoffice/oidc/clients/{theirs.public_id}/").status_code == 404
+    assert admin_client.post(f"/backoffice/oidc/clients/{theirs.public_id}/secret/").status_code == 404
+
+    # The form offers the administrator's own tree only, and the service refuses any other organisation.
+    form = admin_client.get("/backoffice/oidc/clients/new/").content.decode()
+    assert f'value="{department.pk}"' in form
+    assert f'value="{other_ministry.pk}"' not in form
+    refused = admin_client.post("/backoffice/oidc/clients/new/", {**FORM, "organisation": other_ministry.pk})
+    assert refused.status_code == 400
+    assert not AgencyClient.objects.filter(organisation=other_ministry).exclude(pk=theirs.pk).exists()
+    assert (
+        admin_client.post("/backoffice/oidc/clients/new/", {**FORM, "organisation": department.pk}).status_code == 302
+    )
