@@ -40,7 +40,10 @@ TWIN_INDEXES = [
     "CREATE INDEX ON bench_glass_twin (agency, amount DESC)",
     "CREATE INDEX ON bench_glass_twin (payee_registration_number, date)",
     "CREATE INDEX ON bench_glass_twin (contract_id) WHERE contract_id IS NOT NULL",
-    "CREATE INDEX ON bench_glass_twin (budget_code) WHERE budget_code IS NOT NULL",
+    "CREATE INDEX ON bench_glass_twin (budget_code, amount DESC) WHERE budget_code IS NOT NULL",
+    # The trigram indexes of the purposes' text search (budget migration 0006).
+    "CREATE INDEX ON bench_glass_twin USING gin (purpose_lo gin_trgm_ops)",
+    "CREATE INDEX ON bench_glass_twin USING gin (purpose_en gin_trgm_ops)",
 ]
 
 
@@ -79,6 +82,7 @@ def worker() -> None:
     django.setup()
     from django.db import connection, transaction
 
+    from elaos.agencies.access import subtree_ids
     from elaos.agencies.models import Organisation
     from elaos.budget import generator, imports, services
     from elaos.budget.models import BudgetLine, InformationType, Transaction
@@ -88,9 +92,7 @@ def worker() -> None:
     total = Transaction.objects.count()
     ministry = Organisation.objects.get(code="moh")
     year = max(BudgetLine.objects.values_list("fiscal_year_id", flat=True))
-    codes = list(
-        Organisation.objects.filter(pk__in=imports.agency_subtree_ids(ministry.pk)).values_list("code", flat=True)
-    )
+    codes = list(Organisation.objects.filter(pk__in=subtree_ids(ministry.pk)).values_list("code", flat=True))
     budget_codes: dict[str, list[str]] = {}
     for code, agency in BudgetLine.objects.filter(fiscal_year_id=year, agency__code__in=codes).values_list(
         "code", "agency__code"

@@ -17,7 +17,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from elaos.agencies.models import Organisation
+from elaos.agencies.access import subtree_ids
 from elaos.budget import selectors
 from elaos.budget.models import AlertSubscription, RedFlag, Transaction
 from elaos.core.audit import audit_record
@@ -25,20 +25,6 @@ from elaos.core.lao import format_kip
 from elaos.notifications.services import email_send, sms_send
 
 EMAIL_LINES = 20
-
-
-def agency_subtree_ids(agency_id: int) -> list[int]:
-    """The organisation and every office below it (the organisation tree is small: one query, walked here)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, todo = [], [agency_id]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.append(pk)
-            todo.extend(children.get(pk, []))
-    return sorted(found)
 
 
 def _max_ids() -> tuple[int, int]:
@@ -113,7 +99,7 @@ def _matching(subscription: AlertSubscription, tx_range: tuple[int, int], flag_r
         .filter(id__gt=flag_range[0], id__lte=flag_range[1])
     )
     if subscription.kind == AlertSubscription.Kind.AGENCY:
-        agency_ids = agency_subtree_ids(subscription.agency_id)
+        agency_ids = sorted(subtree_ids(subscription.agency_id))
         transactions = transactions.filter(agency_id__in=agency_ids)
         flags = flags.filter(agency_id__in=agency_ids)
     elif subscription.kind == AlertSubscription.Kind.PAYEE:

@@ -1,4 +1,5 @@
-"""The Glass Accounts JSON API and open data: everything here is public and read-only.
+"""The Glass Accounts JSON API and open data: everything here is public and read-only, except the publishing
+endpoint (POST /publications, the agencies' staff, the same validation and publishing as an uploaded file).
 
 Lists use keyset pagination (``cursor`` + ``limit``, no total count), so page 1000 of ten million transactions
 costs what page 1 costs: each order is served by an index of the Transaction table. Bad filters answer 422 with a
@@ -19,13 +20,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path as PathParam
-from ninja import Query, Router
+from ninja import Query, Router, Status
+from ninja.security import django_auth
 
+from elaos.agencies.access import subtree_ids
 from elaos.agencies.models import Organisation
 from elaos.budget import fdp, ocds, selectors
-from elaos.budget.alerts import agency_subtree_ids
 from elaos.budget.models import (
     BudgetLine,
     BulkDump,
@@ -57,6 +60,9 @@ from elaos.budget.schemas import (
     OcdsIn,
     OpenDataIn,
     PayeeRefOut,
+    PublicationIn,
+    PublicationOut,
+    RowErrorOut,
     TransactionListIn,
     TransactionOut,
     TransactionPageOut,
@@ -113,7 +119,7 @@ def _agency_ids(code: str) -> list[int] | None:
     agency = Organisation.objects.filter(code=code).only("id").first()
     if agency is None:
         raise Problem("unknown_agency", _("Unknown agency."))
-    return agency_subtree_ids(agency.id)
+    return sorted(subtree_ids(agency.id))
 
 
 def _encode_cursor(*values: object) -> str:
@@ -390,14 +396,15 @@ def contract_list(request: HttpRequest, filters: Query[ContractListIn]) -> Any:
 @router.get("/flags", response={200: FlagPageOut, **ERRORS}, summary="Red flags, newest first")
 @problems
 def flag_list(request: HttpRequest, filters: Query[FlagListIn]) -> Any:
-    """Open and explained flags (dismissed ones are not published), each with the records it rests on."""
-    flags = RedFlag.objects.active().exclude(status=RedFlag.Status.DISMISSED)
+    """The current flags, open or explained (dismissed ones are not published), each with the records it rests on;
+    `status=closed` lists the flags whose condition no longer holds instead, with when and why they were closed."""
+    flags = selectors.portal_red_flags(status=filters.status)
     if filters.year:
         flags = flags.filter(fiscal_year_id=filters.year)
     agency_ids = _agency_ids(filters.agency)
     if agency_ids is not None:
         flags = flags.filter(agency_id__in=agency_ids)
-    for name in ("kind", "severity", "status"):
+    for name in ("kind", "severity"):
         if getattr(filters, name):
             flags = flags.filter(**{name: getattr(filters, name)})
     after = _decode_cursor(filters.cursor, (int,))
@@ -422,6 +429,8 @@ def flag_list(request: HttpRequest, filters: Query[FlagListIn]) -> Any:
                 records=f.records,
                 details=f.details,
                 detected_at=f.detected_at,
+                closed_at=f.archived_at if f.status == RedFlag.Status.CLOSED else None,
+                closed_reason=f.archive_reason if f.status == RedFlag.Status.CLOSED else "",
                 agency_response_lo=f.agency_response_lo,
                 agency_response_en=f.agency_response_en,
                 url=_site(f"/budget/flags/{f.public_id}/"),
@@ -430,6 +439,80 @@ def flag_list(request: HttpRequest, filters: Query[FlagListIn]) -> Any:
         ],
         next_cursor=cursor,
         next=next_url,
+    )
+
+
+# --- publishing -------------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/publications",
+    response={201: PublicationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Publish rows of one information type (staff of the agency)",
+)
+@problems
+def publication_create(request: HttpRequest, payload: PublicationIn) -> Any:
+    """The same path as an uploaded file: the rows are written as the table schema's CSV, validated row by row
+    and published all or nothing (or the good rows only). Staff with a role in the agency's organisation tree, past
+    the second factor, only; an agency they may not publish for answers 404."""
+    import csv
+    import io
+
+    from elaos.budget import imports, services
+    from elaos.budget.models import ImportBatch, InformationType
+
+    user = request.user
+    if not user.is_staff:
+        raise Http404
+    if not user.is_verified():  # type: ignore[union-attr]
+        raise Problem("second_factor_required", _("Confirm your second factor first."), status=403)
+    agency = selectors.publishable_agency(user, payload.agency)
+    info = InformationType.objects.filter(code=payload.information_type).first()
+    if info is None or (info.schema or info.code) not in imports.schema_codes():
+        raise Problem("invalid", _("This information type cannot be published."))
+    columns = [f["name"] for f in imports.schema_for(info)["fields"]]
+    unknown = sorted({key for row in payload.rows for key in row} - set(columns))
+    if unknown:
+        raise Problem("invalid", _("Unknown columns: %(columns)s") % {"columns": ", ".join(unknown)[:200]})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in payload.rows:
+        writer.writerow(["" if row.get(c) is None else str(row.get(c)) for c in columns])
+    batch = services.batch_create(
+        actor=user,
+        agency=agency,
+        information_type=info,
+        content=out.getvalue().encode("utf-8"),
+        filename="api.csv",
+        fiscal_year=payload.fiscal_year,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        mode=payload.mode,
+        validate=False,
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(file_format=ImportBatch.Format.API)
+    batch.file_format = ImportBatch.Format.API
+    batch = imports.batch_publish(batch, actor=user) if payload.publish else imports.batch_validate(batch)
+    errors = batch.row_errors.order_by("row", "id")[:500]
+    return Status(
+        201,
+        PublicationOut(
+            id=batch.public_id,
+            status=batch.status,
+            information_type=info.code,
+            rows_total=batch.rows_total,
+            rows_valid=batch.rows_valid,
+            rows_invalid=batch.rows_invalid,
+            rows_published=batch.rows_published,
+            errors_summary=batch.errors_summary or {},
+            errors=[
+                RowErrorOut(row=e.row, column=e.column, code=e.code, value=e.value, message=e.get_code_display())
+                for e in errors
+            ],
+            url=_site(reverse("budget:publish_batch", args=[batch.public_id])),
+        ),
     )
 
 

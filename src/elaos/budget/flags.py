@@ -6,6 +6,15 @@ columns, Python only words the few hits — so a nightly run over millions of tr
 queries. Every flag has a fingerprint (its kind and its records), so running detection again, after each publish
 and every night, never duplicates a flag, and a flag someone already explained or dismissed keeps its status.
 
+A flag whose condition no longer holds (a contract was published for a payment that had none, a correction moved a
+payment out of a split cluster, a threshold was raised) is closed, never deleted: the run that no longer finds it —
+over the same scope and kinds — sets its status to ``closed``, ``archived_at`` to the date and ``archive_reason`` to
+``CLOSED_REASON``; what it was before (open, explained, dismissed) is kept in ``details["status_before_closing"]``.
+If the condition returns, the same flag is reopened (same fingerprint, same public URL, same agency response):
+status back to what it was before closing, ``archived_at`` cleared, ``details["reopened_at"]`` set. A flag whose
+records changed (a split cluster gained a payment) is a different fingerprint: the old flag closes and a new one is
+raised. Detection is idempotent: a second run over unchanged data creates, closes and reopens nothing.
+
 Thresholds come from settings (read at call time): ``GLASS_TRANSACTION_THRESHOLD_KIP``, ``GLASS_SPLIT_WINDOW_DAYS``,
 ``GLASS_SPLIT_MIN_PAYMENTS``, ``GLASS_CONTRACT_REQUIRED_KIP``, ``GLASS_AMENDMENT_SHARE``, ``GLASS_NEW_PAYEE_DAYS``.
 """
@@ -31,6 +40,7 @@ Kind = RedFlag.Kind
 Severity = RedFlag.Severity
 
 BULK_SIZE = 2000
+CLOSED_REASON = "condition no longer holds"
 METHOD_LO = {"open": "ປະມູນເປີດກວ້າງ", "limited": "ປະມູນແບບຈຳກັດ", "direct": "ຈັດຊື້ໂດຍກົງ"}
 
 
@@ -417,12 +427,15 @@ DETECTORS = {
 }
 
 
-def _store(findings: Iterable[Finding], now: datetime.datetime) -> int:
-    """Insert the findings not stored yet (by fingerprint), in chunks; returns how many were new."""
+def _store(findings: Iterable[Finding], now: datetime.datetime, seen: set[str] | None = None) -> int:
+    """Insert the findings not stored yet (by fingerprint), in chunks; returns how many were new. Every finding's
+    fingerprint is added to ``seen``."""
     created = 0
     chunk: dict[str, Finding] = {}
 
     def flush() -> int:
+        if seen is not None:
+            seen.update(chunk)
         known = set(RedFlag.objects.filter(fingerprint__in=chunk).values_list("fingerprint", flat=True))
         fresh = [
             RedFlag(
@@ -460,6 +473,40 @@ def _store(findings: Iterable[Finding], now: datetime.datetime) -> int:
     return created
 
 
+def _sync_status(kind: str, scope: Scope, seen: set[str], now: datetime.datetime) -> tuple[int, int]:
+    """Close the stored flags of ``kind`` in ``scope`` that this run did not find, and reopen the closed ones it
+    found again. Returns (closed, reopened)."""
+    stored = RedFlag.objects.filter(scope.q(), kind=kind)
+    to_close = [
+        (pk, status)
+        for pk, fp, status in stored.exclude(status=RedFlag.Status.CLOSED).values_list("pk", "fingerprint", "status")
+        if fp not in seen
+    ]
+    closed = 0
+    for pk, status in to_close:
+        flag = RedFlag.objects.select_for_update().get(pk=pk)
+        flag.details = {**(flag.details or {}), "status_before_closing": status}
+        flag.status = RedFlag.Status.CLOSED
+        flag.archived_at = now
+        flag.archive_reason = CLOSED_REASON
+        flag.save(update_fields=["details", "status", "archived_at", "archive_reason", "updated_at"])
+        closed += 1
+    reopened = 0
+    candidates = stored.filter(status=RedFlag.Status.CLOSED).values_list("pk", "fingerprint")
+    for pk in [pk for pk, fp in candidates if fp in seen]:
+        flag = RedFlag.objects.select_for_update().get(pk=pk)
+        details = dict(flag.details or {})
+        before = details.pop("status_before_closing", RedFlag.Status.OPEN)
+        details["reopened_at"] = now.isoformat()
+        flag.details = details
+        flag.status = before if before in RedFlag.Status.values and before != RedFlag.Status.CLOSED else "open"
+        flag.archived_at = None
+        flag.archive_reason = ""
+        flag.save(update_fields=["details", "status", "archived_at", "archive_reason", "updated_at"])
+        reopened += 1
+    return closed, reopened
+
+
 def flags_detect(
     *,
     fiscal_year: int | None = None,
@@ -467,16 +514,27 @@ def flags_detect(
     kinds: Iterable[str] | None = None,
     today: datetime.date | None = None,
 ) -> dict[str, int]:
-    """Run the detectors over one fiscal year and/or one agency (everything by default) and store the new flags.
-    Idempotent; returns the number of new flags per kind. Called after each publish and nightly."""
+    """Run the detectors over one fiscal year and/or one agency (everything by default), store the new flags, close
+    the flags of that scope no longer found and reopen the closed ones found again (see the module docstring).
+    Idempotent; returns the number of new flags per kind, plus ``closed`` and ``reopened`` (all kinds) when any
+    was. Called after each publish and nightly."""
     agency_id = agency.pk if isinstance(agency, Organisation) else agency
     scope = Scope(fiscal_year=fiscal_year, agency_id=agency_id)
     today = today or timezone.localdate()
     now = timezone.now()
     result: dict[str, int] = {}
+    closed = reopened = 0
     for kind in kinds or DETECTORS:
         detector = DETECTORS[Kind(kind)]
         findings = detector(scope, today=today) if kind == Kind.SINGLE_BID else detector(scope)  # type: ignore[operator]
+        seen: set[str] = set()
         with transaction.atomic():
-            result[str(kind)] = _store(findings, now)
+            result[str(kind)] = _store(findings, now, seen)
+            kind_closed, kind_reopened = _sync_status(str(kind), scope, seen, now)
+        closed += kind_closed
+        reopened += kind_reopened
+    if closed:
+        result["closed"] = closed
+    if reopened:
+        result["reopened"] = reopened
     return result

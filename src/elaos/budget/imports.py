@@ -2,13 +2,15 @@
 
 Every information type has a frictionless Table Schema in ``tableschemas/<code>.json``; it drives the template
 (CSV and XLSX) and the validation. Custom keys: ``x-ref`` (the column names a record: agency, budget_line,
-contract, function, economic, programme, province), ``x-in-period`` (a date that must fall in the batch's period)
+contract, function, economic, programme, province, plan_item — an item of a procurement plan published for the
+batch's fiscal year by the agency or one of its offices), ``x-in-period`` (a date that must fall in the batch's period)
 and ``x-unique-in-database`` (the primary key must not exist among published rows).
 
 Validation reports one error per bad cell (row, column, reason, value), plus one ``duplicate`` per repeated key;
 the rules, in order for each cell: empty → ``required`` if the column is required; then the type (``bad_number``,
 ``bad_date``), the constraints (``negative``, ``bad_value``, ``too_long``, ``out_of_period``) and the reference
-(``unknown_agency``, ``wrong_agency``, ``unknown_budget_line``, ``unknown_contract``, ``unknown_code``). A file that
+(``unknown_agency``, ``wrong_agency``, ``unknown_budget_line``, ``unknown_contract``, ``unknown_code``,
+``unknown_plan_item``). A file that
 is not UTF-8 gets one ``encoding`` error; missing required columns one ``header`` error.
 
 Two paths implement the same rules and report the same errors (tested):
@@ -40,6 +42,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from elaos.agencies.access import subtree_ids
+
 from .models import (
     Award,
     Bid,
@@ -52,6 +56,8 @@ from .models import (
     InformationType,
     MonthlyExecution,
     Payee,
+    ProcurementPlan,
+    ProcurementPlanItem,
     Programme,
     Tender,
     Transaction,
@@ -236,23 +242,8 @@ class Context:
     agencies: dict[str, int] = field(default_factory=dict)
     budget_lines: dict[str, int] = field(default_factory=dict)
     contracts: dict[str, int] = field(default_factory=dict)
+    plan_items: dict[str, int] = field(default_factory=dict)
     codes: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-def agency_subtree_ids(agency_id: int) -> set[int]:
-    from elaos.agencies.models import Organisation
-
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Organisation.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found: set[int] = set()
-    todo = [agency_id]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.add(pk)
-            todo.extend(children.get(pk, []))
-    return found
 
 
 def batch_context(batch: ImportBatch, *, load: Iterable[str] = ()) -> Context:
@@ -264,7 +255,7 @@ def batch_context(batch: ImportBatch, *, load: Iterable[str] = ()) -> Context:
         batch=batch,
         fiscal_year=batch.fiscal_year_id,
         period=period,
-        allowed_agencies=agency_subtree_ids(batch.agency_id),
+        allowed_agencies=subtree_ids(batch.agency_id),
     )
     load = set(load)
     if "agency" in load:
@@ -275,6 +266,16 @@ def batch_context(batch: ImportBatch, *, load: Iterable[str] = ()) -> Context:
         )
     if "contract" in load:
         ctx.contracts = dict(Contract.objects.values_list("contract_id", "pk"))
+    if "plan_item" in load:
+        # Item codes are unique within one plan; across the agency's offices the first plan's item wins.
+        for code, pk in (
+            ProcurementPlanItem.objects.filter(
+                plan__fiscal_year_id=batch.fiscal_year_id, plan__agency_id__in=ctx.allowed_agencies
+            )
+            .order_by("-plan_id", "-pk")
+            .values_list("code", "pk")
+        ):
+            ctx.plan_items[code] = pk
     if "function" in load:
         ctx.codes["function"] = dict(FunctionClass.objects.values_list("code", "pk"))
     if "economic" in load:
@@ -351,6 +352,10 @@ def check_cell(f: dict[str, Any], raw: str, ctx: Context, row: int) -> tuple[Any
         value = ctx.contracts.get(raw)
         if value is None:
             return None, RowError(row, name, Code.UNKNOWN_CONTRACT, raw)
+    elif ref == "plan_item":
+        value = ctx.plan_items.get(raw)
+        if value is None:
+            return None, RowError(row, name, Code.UNKNOWN_PLAN_ITEM, raw)
     elif ref in ("function", "economic", "programme", "province"):
         value = ctx.codes[ref].get(raw)
         if value is None:
@@ -586,7 +591,7 @@ def pg_validate_transactions(
     ctx_sql["ref_agency"] = "o.id"
     ctx_sql["ref_budget_code"] = "bl.id"
     ctx_sql["ref_contract_id"] = "ct.id"
-    allowed = sorted(agency_subtree_ids(batch.agency_id))
+    allowed = sorted(subtree_ids(batch.agency_id))
     fy = int(batch.fiscal_year_id or 0)
     with connection.cursor() as django_cur:
         cur = django_cur.cursor  # the psycopg cursor, for COPY
@@ -928,6 +933,7 @@ def _publish_contracts(batch: ImportBatch, rows: list[dict[str, Any]]) -> tuple[
                 "published_on": v["tender_published_on"],
                 "tender_period_start": v["tender_published_on"],
                 "estimated_value": v["estimated_value"],
+                "plan_item_id": v.get("plan_item"),
             },
         )
         for part in (v["bids"] or "").split(";"):
@@ -958,10 +964,56 @@ def _publish_contracts(batch: ImportBatch, rows: list[dict[str, Any]]) -> tuple[
     return len(rows), {v["agency"] for v in rows}
 
 
+def _publish_procurement_plan(batch: ImportBatch, rows: list[dict[str, Any]]) -> tuple[int, set[int]]:
+    """One plan per (agency, fiscal year), created on its first publication; items upserted by (plan, item code), so
+    republishing a plan replaces its items' description, method, value, quarter and budget line."""
+    from elaos.agencies.models import Organisation
+
+    agencies = {v["agency"] for v in rows}
+    plans = {
+        p.agency_id: p
+        for p in ProcurementPlan.objects.filter(fiscal_year_id=batch.fiscal_year_id, agency_id__in=agencies)
+    }
+    published_on = timezone.localdate()
+    for org in Organisation.objects.filter(pk__in=agencies - set(plans)).only("pk", "name_lo", "name_en"):
+        plans[org.pk] = ProcurementPlan.objects.create(
+            agency_id=org.pk,
+            fiscal_year_id=batch.fiscal_year_id,
+            title_lo=f"ແຜນການຈັດຊື້ຈັດຈ້າງ {org.name_lo} ປີ {batch.fiscal_year_id}"[:300],
+            title_en=f"Procurement plan {batch.fiscal_year_id}: {org.name_en or org.name_lo}"[:300],
+            published_on=published_on,
+            batch=batch,
+        )
+    ProcurementPlan.objects.filter(pk__in=[p.pk for p in plans.values()]).update(
+        published_on=published_on, batch=batch, updated_at=timezone.now()
+    )
+    existing = {
+        (i.plan_id, i.code): i for i in ProcurementPlanItem.objects.filter(plan__in=[p.pk for p in plans.values()])
+    }
+    new, changed = [], []
+    for v in rows:
+        plan = plans[v["agency"]]
+        item = existing.get((plan.pk, v["item_code"])) or ProcurementPlanItem(plan=plan, code=v["item_code"])
+        item.description_lo = v["description_lo"]
+        item.description_en = v["description_en"] or ""
+        item.category = v["category"]
+        item.method = v["method"]
+        item.estimated_value = v["estimated_value"]
+        item.planned_quarter = v["planned_quarter"]
+        item.budget_line_id = v["budget_code"]
+        (changed if item.pk else new).append(item)
+    ProcurementPlanItem.objects.bulk_create(new, batch_size=1000)
+    fields = ["description_lo", "description_en", "category", "method", "estimated_value", "planned_quarter",
+              "budget_line"]  # fmt: skip
+    ProcurementPlanItem.objects.bulk_update(changed, fields, batch_size=1000)
+    return len(rows), agencies
+
+
 PUBLISHERS = {
     "transactions": _publish_transactions,
     "budget_lines": _publish_budget_lines,
     "monthly_execution": _publish_monthly_execution,
+    "procurement_plan": _publish_procurement_plan,
     "contracts": _publish_contracts,
 }
 

@@ -269,8 +269,9 @@ class Transaction(models.Model):
     Implementation payments of a contract are the transactions whose ``contract`` is set.
 
     Indexes are the fewest the portal needs (each one costs every imported row a random B-tree insert): lists of
-    an agency-year by date or by amount, a payee's payments, a contract's and a budget line's payments. A
-    year-wide list by amount is the merge of the per-agency amount ranges (selectors.transactions_page)."""
+    an agency-year by date or by amount, a payee's payments, a contract's and a budget line's payments (by amount).
+    On PostgreSQL the purposes also have trigram (GIN) indexes for text search (migration 0006). A year-wide list
+    by amount is the merge of the per-agency amount ranges (selectors.transactions_page)."""
 
     id = models.BigAutoField(primary_key=True)
     fiscal_year = models.ForeignKey(
@@ -324,8 +325,14 @@ class Transaction(models.Model):
             models.Index(fields=["agency", "fiscal_year", "date"], name="tx_agency_year_date"),
             models.Index(fields=["agency", "fiscal_year", "-amount"], name="tx_agency_year_amount"),
             models.Index(fields=["payee", "date"], name="tx_payee_date"),
-            models.Index(fields=["contract"], name="tx_contract", condition=Q(contract__isnull=False)),
-            models.Index(fields=["budget_line"], name="tx_budget_line", condition=Q(budget_line__isnull=False)),
+            # INCLUDE amount: a contract's paid total (the drill-through) is an index-only scan.
+            models.Index(
+                fields=["contract"], include=["amount"], name="tx_contract_amount", condition=Q(contract__isnull=False)
+            ),
+            # A line's payments largest first (the drill-through's payments without a contract, the line page).
+            models.Index(
+                fields=["budget_line", "-amount"], name="tx_budget_line_amount", condition=Q(budget_line__isnull=False)
+            ),
         ]
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
@@ -816,6 +823,7 @@ class ImportRowError(models.Model):
         UNKNOWN_BUDGET_LINE = "unknown_budget_line", _("Unknown budget code")
         UNKNOWN_CONTRACT = "unknown_contract", _("Unknown contract")
         UNKNOWN_CODE = "unknown_code", _("Unknown classification code")
+        UNKNOWN_PLAN_ITEM = "unknown_plan_item", _("Unknown procurement plan item")
         BAD_VALUE = "bad_value", _("Value not allowed")
         TOO_LONG = "too_long", _("Value too long")
         DUPLICATE = "duplicate", _("Duplicate")
@@ -874,7 +882,9 @@ class PublicationDeadline(models.Model):
 class RedFlag(BaseModel):
     """A pattern worth a look, explaining itself. ``records`` names the linked rows by kind, e.g.
     ``{"transactions": [12, 13], "contracts": ["ocds-…-C1"], "payees": [5]}``. ``fingerprint`` is a hash of the
-    kind and the records, so re-running detection never duplicates a flag."""
+    kind and the records, so re-running detection never duplicates a flag. A flag detection no longer finds is
+    closed (status ``closed``, ``archived_at`` the date, ``archive_reason`` why) and reopened if found again
+    (flags.flags_detect)."""
 
     class Kind(models.TextChoices):
         SPLIT_PAYMENT = "split_payment", _("Split payments")
@@ -892,6 +902,7 @@ class RedFlag(BaseModel):
         OPEN = "open", _("Open")
         EXPLAINED = "explained", _("Explained by the agency")
         DISMISSED = "dismissed", _("Dismissed")
+        CLOSED = "closed", _("Closed: the condition no longer holds")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     agency = models.ForeignKey(

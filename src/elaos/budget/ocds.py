@@ -59,7 +59,7 @@ def ocds_tenders(
         tenders = tenders.filter(id__gt=after_id)
     tenders = (
         tenders.order_by("id")
-        .select_related("agency", "budget_line")
+        .select_related("agency", "budget_line", "plan_item__plan", "plan_item__budget_line")
         .prefetch_related(
             Prefetch("bids", queryset=Bid.objects.select_related("tenderer").order_by("id")),
             Prefetch("awards", queryset=Award.objects.select_related("supplier").order_by("date", "id")),
@@ -135,18 +135,49 @@ class _Parties:
 
 
 def _planning(tender: Tender) -> dict | None:
-    line = tender.budget_line
-    if line is None:
+    """The budget line the tender is charged to and, when the tender carries out an item of the agency's published
+    procurement plan, that item: its description as the rationale, its planned value as the budget amount (the
+    tender's own estimate otherwise), and the plan's publication as a milestone."""
+    item = tender.plan_item
+    line = tender.budget_line or (item.budget_line if item is not None else None)
+    if line is None and item is None:
         return None
-    budget: dict = {
-        "id": line.code,
-        "description": line.name_en or line.name_lo,
-        "project": line.name_lo,
-        "projectID": line.code,
-    }
-    if tender.estimated_value is not None:
-        budget["amount"] = money(tender.estimated_value)
-    return {"budget": budget}
+    planning: dict = {}
+    if item is not None:
+        quarter = f", planned for quarter {item.planned_quarter}" if item.planned_quarter else ""
+        planning["rationale"] = (
+            f"Procurement plan {item.plan.fiscal_year_id}, item {item.code}: "
+            f"{item.description_en or item.description_lo} ({item.get_method_display()} {item.category}{quarter})."
+        )
+        if item.plan.published_on:
+            planning["milestones"] = [
+                {
+                    "id": f"plan-{item.plan.public_id}-{item.code}",
+                    "title": item.plan.title_en or item.plan.title_lo,
+                    "type": "planning",
+                    "code": "procurementPlan",
+                    "status": "met",
+                    "dateMet": ocds_datetime(item.plan.published_on),
+                }
+            ]
+    amount = item.estimated_value if item is not None else tender.estimated_value
+    budget: dict = {}
+    if line is not None:
+        budget = {
+            "id": line.code,
+            "description": line.name_en or line.name_lo,
+            "project": line.name_lo,
+            "projectID": line.code,
+        }
+    elif item is not None:
+        budget = {
+            "id": f"plan-{item.plan.fiscal_year_id}-{item.code}",
+            "description": item.description_en or item.description_lo,
+        }
+    if amount is not None:
+        budget["amount"] = money(amount)
+    planning["budget"] = budget
+    return planning
 
 
 def _tender_section(tender: Tender, parties: _Parties) -> dict:

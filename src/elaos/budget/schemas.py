@@ -167,7 +167,11 @@ class FlagListIn(Schema):
     agency: str = AGENCY
     kind: Literal["", "split_payment", "no_contract", "single_bid", "big_amendment", "new_payee"] = ""
     severity: Literal["", "low", "medium", "high"] = ""
-    status: Literal["", "open", "explained"] = ""
+    status: Literal["", "open", "explained", "closed"] = Field(
+        "",
+        description="Empty: the current flags (open or explained). closed: the flags whose condition no longer holds "
+        "(with `closed_at` and `closed_reason`).",
+    )
     limit: int = LIMIT
     cursor: str = CURSOR
 
@@ -191,6 +195,8 @@ class FlagOut(Schema):
     )
     details: dict
     detected_at: datetime.datetime
+    closed_at: datetime.datetime | None = Field(None, description="When detection stopped finding it (closed flags).")
+    closed_reason: str = Field("", examples=["condition no longer holds"])
     agency_response_lo: str
     agency_response_en: str
     url: str
@@ -198,6 +204,61 @@ class FlagOut(Schema):
 
 class FlagPageOut(PageOut):
     items: list[FlagOut]
+
+
+# --- publishing (agencies' staff) ---------------------------------------------------------------------------------
+
+
+class PublicationIn(Schema):
+    agency: str = Field(max_length=40, description="The agency published for (its code).", examples=["molsw"])
+    information_type: Literal["budget_lines", "monthly_execution", "transactions", "procurement_plan", "contracts"] = (
+        Field(description="What is published; the columns are those of its table schema (template).")
+    )
+    fiscal_year: int = Field(ge=2000, le=2100, examples=[2025])
+    period_start: datetime.date | None = Field(None, description="Default: the whole fiscal year.")
+    period_end: datetime.date | None = None
+    rows: list[dict[str, str | int | None]] = Field(
+        max_length=10_000,
+        description="One object per row, keyed by the table schema's column names (missing keys are empty cells).",
+        examples=[
+            [
+                {
+                    "item_code": "PP-1",
+                    "agency": "molsw",
+                    "description_lo": "ຊື້ຄອມພິວເຕີ",
+                    "category": "goods",
+                    "method": "open",
+                    "estimated_value": 300000000,
+                    "planned_quarter": 2,
+                }
+            ]
+        ],
+    )
+    mode: Literal["all", "keep_good"] = Field(
+        "all", description="all: every row or none (refused when a row has an error); keep_good: the good rows only."
+    )
+    publish: bool = Field(True, description="false: validate only (the report, nothing published).")
+
+
+class RowErrorOut(Schema):
+    row: int = Field(description="1-based row (0: the file as a whole).")
+    column: str
+    code: str = Field(examples=["unknown_budget_line"])
+    value: str
+    message: str
+
+
+class PublicationOut(Schema):
+    id: uuid.UUID
+    status: str = Field(examples=["published"], description="validated, invalid (nothing published), published.")
+    information_type: str
+    rows_total: int
+    rows_valid: int
+    rows_invalid: int
+    rows_published: int
+    errors_summary: dict[str, int]
+    errors: list[RowErrorOut] = Field(description="The first 500 row errors.")
+    url: str
 
 
 # --- glass index ------------------------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ The functions the portal calls:
 
 - ``agency_month_totals(agency_ids, year)`` — twelve rows {month, amount, count} from AgencyMonthTotal.
 - ``agency_top_payees_fast(agency_ids, year, limit)`` — from PayeeAgencyYearTotal.
-- ``transactions_page(TransactionFilter(...), sort="-amount"|"-date", cursor=None, limit=50)`` — one page of a
-  filtered transaction list and the cursor of the next page (keyset; no OFFSET, no COUNT).
+- ``transactions_page(TransactionFilter(...), sort="-amount"|"-date", cursor=None, before=None, limit=50)`` — one
+  page of a filtered transaction list and the cursors of the next and previous pages (keyset; no OFFSET, no
+  COUNT); a cursor that does not decode raises ``InvalidCursor``.
 - ``payee_search(q, limit)`` — payees whose names match (Lao segmented), with their total received.
 - ``budget_line_drill(line)`` — a line's contracts with what each has been paid, and its payments without a
   contract; ``contract_payments_page(contract)``.
@@ -21,6 +22,7 @@ The functions the portal calls:
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +30,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
+
+from elaos.agencies.access import subtree_ids
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -149,10 +153,8 @@ def _ministries() -> dict[int, Any]:
 
 
 def agency_subtree(agency_id: int) -> list[int]:
-    """The organisation and every office below it."""
-    from .imports import agency_subtree_ids
-
-    return sorted(agency_subtree_ids(agency_id))
+    """The organisation and every office below it, in id order."""
+    return sorted(subtree_ids(agency_id))
 
 
 # --- transaction lists -------------------------------------------------------------------------------------------
@@ -179,10 +181,15 @@ class TransactionFilter:
 class TransactionPage:
     rows: list[Any] = field(default_factory=list)
     next_cursor: str | None = None
+    prev_cursor: str | None = None
 
     @property
     def has_more(self) -> bool:
         return self.next_cursor is not None
+
+
+class InvalidCursor(ValueError):
+    """A page cursor that was cut, changed or made for another order: the caller answers 400 (portal) or 422."""
 
 
 def _encode_cursor(value: Any, pk: int) -> str:
@@ -190,13 +197,16 @@ def _encode_cursor(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int] | None:
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    """(sort value, id) of a cursor made by ``_encode_cursor`` for this ``sort``, or InvalidCursor."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         value, pk = raw.split("|")
+        if not pk.isdigit() or (sort != "-date" and not value.lstrip("-").isdigit()):
+            raise ValueError(cursor)
         return (datetime.date.fromisoformat(value) if sort == "-date" else int(value)), int(pk)
-    except (ValueError, UnicodeDecodeError):
-        return None
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise InvalidCursor(cursor) from None
 
 
 def _filter_sql(f: TransactionFilter) -> tuple[list[str], list[Any]]:
@@ -226,23 +236,35 @@ def _filter_sql(f: TransactionFilter) -> tuple[list[str], list[Any]]:
     if f.date_to:
         where.append("date <= %s")
         params.append(f.date_to)
-    like = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    postgres = connection.vendor == "postgresql"
+    like = "ILIKE" if postgres else "LIKE"
+    # On PostgreSQL every arm of the OR is an index condition, so the planner ORs three bitmap scans: the trigram
+    # indexes on the purposes (migration 0006), and tx_payee_date for the payees whose name matches (an ARRAY of
+    # ids found by the payees' trigram index; ``IN (SELECT …)`` inside an OR would be a per-row filter instead).
+    payees = "payee_id = ANY(ARRAY({}))" if postgres else "payee_id IN ({})"
     for word in list(dict.fromkeys(segment(f.q)))[:8] if f.q else []:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matching = f"SELECT id FROM budget_payee WHERE search_text {like} %s ESCAPE '\\'"  # noqa: S608
         where.append(
-            f"(purpose_lo {like} %s ESCAPE '\\' OR purpose_en {like} %s ESCAPE '\\' OR payee_id IN "  # noqa: S608
-            f"(SELECT id FROM budget_payee WHERE search_text {like} %s ESCAPE '\\'))"
+            f"(purpose_lo {like} %s ESCAPE '\\' OR purpose_en {like} %s ESCAPE '\\' OR {payees.format(matching)})"
         )
         params += [pattern, pattern, pattern]
     return where, params
 
 
 def transactions_page(
-    f: TransactionFilter, *, sort: str = "-amount", cursor: str | None = None, limit: int = PAGE_SIZE
+    f: TransactionFilter,
+    *,
+    sort: str = "-amount",
+    cursor: str | None = None,
+    before: str | None = None,
+    limit: int = PAGE_SIZE,
 ) -> TransactionPage:
     """One page of transactions matching ``f``, largest first (``sort="-amount"``) or newest first (``"-date"``),
-    ties broken by id; ``cursor`` is the ``next_cursor`` of the previous page. Transactions come with their payee
-    and agency loaded.
+    ties broken by id; ``cursor`` is the ``next_cursor`` of the page before (the rows after it), ``before`` the
+    ``prev_cursor`` of the page after (the rows just before it: the same index range read backwards). Both are
+    keyset conditions on (sort value, id), never an OFFSET, so page 10,000 costs what page 1 costs. A cursor that
+    does not decode raises InvalidCursor. Transactions come with their payee and agency loaded.
 
     With agencies (and years) given, the list is the merge of one index range scan per (agency, year) — each
     stops after ``limit`` rows — so a ministry with twenty offices costs twenty tiny scans, not a sort of its
@@ -253,12 +275,27 @@ def transactions_page(
     col = "amount" if sort == "-amount" else "date"
     where, params = _filter_sql(f)
     after = _decode_cursor(cursor, sort) if cursor else None
+    back = _decode_cursor(before, sort) if before and not cursor else None
     if after is not None:
         where.append(f"{col} <= %s AND ({col} < %s OR id < %s)")
         params += [after[0], after[0], after[1]]
-    order = f"ORDER BY {col} DESC, id DESC LIMIT {limit + 1}"
+    if back is not None:
+        where.append(f"{col} >= %s AND ({col} > %s OR id > %s)")
+        params += [back[0], back[0], back[1]]
+    direction = "ASC" if back is not None else "DESC"
+    order = f"ORDER BY {col} {direction}, id {direction} LIMIT {limit + 1}"
     agency_ids = f.agency_ids
-    if agency_ids is None and f.payee_id is None and f.contract_id is None and f.budget_line_id is None:
+    if f.q and agency_ids is not None:
+        # Text search: one query over the trigram indexes (a per-agency merge would read each agency's whole
+        # range looking for a rare word), ordered and cut by a top-N sort of the matches.
+        if not agency_ids:
+            return TransactionPage()
+        where.insert(0, f"agency_id IN ({', '.join(['%s'] * len(agency_ids))})")
+        params = [*agency_ids, *params]
+        agency_ids = None
+    elif f.q:
+        pass  # the same, over every agency
+    elif agency_ids is None and f.payee_id is None and f.contract_id is None and f.budget_line_id is None:
         # A year-wide list: merge the per-agency ranges of the agencies that paid anything in those years.
         from .models import AgencyYearTotal
 
@@ -299,13 +336,20 @@ def transactions_page(
         ids = [r[0] for r in cur.fetchall()]
     more = len(ids) > limit
     ids = ids[:limit]
+    if back is not None:
+        ids.reverse()  # read backwards from the cursor; shown in the list's order
     found = Transaction.objects.select_related("payee", "agency").in_bulk(ids)
     rows = [found[i] for i in ids if i in found]
-    next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        next_cursor = _encode_cursor(last.amount if col == "amount" else last.date, last.pk)
-    return TransactionPage(rows=rows, next_cursor=next_cursor)
+
+    def key(tx: Any) -> str:
+        return _encode_cursor(tx.amount if col == "amount" else tx.date, tx.pk)
+
+    if not rows:
+        return TransactionPage()
+    # Going forward, there is a previous page when we started from a cursor; going back, a next one always.
+    next_cursor = key(rows[-1]) if (more if back is None else True) else None
+    prev_cursor = key(rows[0]) if (after is not None if back is None else more) else None
+    return TransactionPage(rows=rows, next_cursor=next_cursor, prev_cursor=prev_cursor)
 
 
 def transactions_iter(f: TransactionFilter, *, sort: str = "-amount", max_rows: int = 100_000) -> Any:
@@ -402,11 +446,15 @@ from dataclasses import dataclass as _dataclass  # noqa: E402
 from decimal import Decimal as _Decimal  # noqa: E402
 from typing import Any as _Any  # noqa: E402
 
+from django.db.models import BooleanField as _BooleanField  # noqa: E402
 from django.db.models import Count as _Count  # noqa: E402
+from django.db.models import F as _F  # noqa: E402
+from django.db.models import Func as _Func  # noqa: E402
 from django.db.models import Prefetch as _Prefetch  # noqa: E402
 from django.db.models import Q as _Q  # noqa: E402
 from django.db.models import QuerySet as _QuerySet  # noqa: E402
 from django.db.models import Sum as _Sum  # noqa: E402
+from django.db.models import Value as _Value  # noqa: E402
 from django.db.models.functions import Coalesce as _Coalesce  # noqa: E402
 from django.http import Http404 as _Http404  # noqa: E402
 from django.shortcuts import get_object_or_404 as _get_object_or_404  # noqa: E402
@@ -723,7 +771,7 @@ def transaction_search(
 ) -> _QuerySet:
     """Transactions matching every given filter. ``q`` is cut into words like the search engine cuts Lao (no spaces
     needed); each word must appear in the payee's name (its segmented search text) or in the purpose."""
-    from elaos.budget.models import Transaction
+    from elaos.budget.models import Payee, Transaction
     from elaos.search.lao import query_words
 
     found = Transaction.objects.all()
@@ -745,17 +793,48 @@ def transaction_search(
         found = found.filter(date__lte=date_to)
     words = [w for w, weight in query_words(q).items() if weight][:8] if q else []
     for word in words:
+        # ILIKE on PostgreSQL (icontains would compare UPPER(column), which no index serves): the trigram indexes
+        # answer each arm, and the payees' ids (from their own trigram index) make the third arm an index scan.
+        payee_ids = list(Payee.objects.filter(_TextContains("search_text", word)).values_list("id", flat=True)[:10_000])
         found = found.filter(
-            _Q(payee__search_text__icontains=word) | _Q(purpose_lo__icontains=word) | _Q(purpose_en__icontains=word)
+            _Q(_TextContains("purpose_lo", word)) | _Q(_TextContains("purpose_en", word)) | _Q(payee_id__in=payee_ids)
         )
     order = ["-amount", "-id"] if sort == "-amount" else ["-date", "-id"]
     return found.select_related("payee", "agency").order_by(*order)
 
 
-def portal_red_flags(*, year: int | None = None, kind: str = "", agency_ids: list[int] | None = None) -> _QuerySet:
+class _TextContains(_Func):
+    """``column ILIKE '%word%'`` on PostgreSQL (served by a pg_trgm GIN index), ``LIKE`` elsewhere (SQLite's LIKE
+    ignores ASCII case, like icontains there)."""
+
+    output_field = _BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, word: str) -> None:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        super().__init__(_F(column), _Value(pattern))
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def,override]
+        column, column_params = compiler.compile(self.source_expressions[0])
+        pattern, pattern_params = compiler.compile(self.source_expressions[1])
+        operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+        return f"{column} {operator} {pattern} ESCAPE '\\'", [*column_params, *pattern_params]
+
+
+def portal_red_flags(
+    *, year: int | None = None, kind: str = "", agency_ids: list[int] | None = None, status: str = ""
+) -> _QuerySet:
+    """Published flags: the current ones (open or explained) by default; ``status`` "open" or "explained" for one
+    of them, "closed" for the flags whose condition no longer holds (closed by detection, archived with the date
+    and the reason). Dismissed flags are never published."""
     from elaos.budget.models import RedFlag
 
-    flags = RedFlag.objects.active().exclude(status=RedFlag.Status.DISMISSED)
+    if status == RedFlag.Status.CLOSED:
+        flags = RedFlag.objects.filter(status=RedFlag.Status.CLOSED)
+    else:
+        flags = RedFlag.objects.active().exclude(status__in=[RedFlag.Status.DISMISSED, RedFlag.Status.CLOSED])
+        if status in (RedFlag.Status.OPEN, RedFlag.Status.EXPLAINED):
+            flags = flags.filter(status=status)
     if year:
         flags = flags.filter(fiscal_year_id=year)
     if kind:
@@ -768,8 +847,10 @@ def portal_red_flags(*, year: int | None = None, kind: str = "", agency_ids: lis
 def portal_red_flag(public_id: _Any) -> _Any:
     from elaos.budget.models import RedFlag
 
+    # A closed flag keeps its page (its URL may have been shared): it says when and why it was closed.
+    published = _Q(archived_at__isnull=True) | _Q(status=RedFlag.Status.CLOSED)
     return _get_object_or_404(
-        RedFlag.objects.active()
+        RedFlag.objects.filter(published)
         .exclude(status=RedFlag.Status.DISMISSED)
         .select_related("agency", "payee", "contract", "tender"),
         public_id=public_id,

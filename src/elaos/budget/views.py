@@ -585,6 +585,19 @@ def line(request: HttpRequest, public_id: Any) -> HttpResponse:
     monthly = selectors.line_monthly_execution(budget_line)
     contracts = selectors.line_contracts(budget_line)
     payments = selectors.transaction_search(budget_line=budget_line)
+    # One keyset page of the line's payments (a line can have hundreds of thousands of them: no OFFSET, no COUNT).
+    cursor_error = ""
+    try:
+        payments_page = selectors.transactions_page(
+            selectors.TransactionFilter(budget_line_id=budget_line.pk),
+            sort="-amount",  # largest first: served by the index tx_budget_line_amount
+            cursor=request.GET.get("after") or None,
+            before=request.GET.get("before") or None,
+            limit=PAGE_SIZE,
+        )
+    except selectors.InvalidCursor:
+        payments_page = selectors.TransactionPage()
+        cursor_error = _("This page link is not valid (it was cut or changed). Start again from the first page.")
     stem = f"budget-line-{budget_line.fiscal_year_id}-{budget_line.code}"
     tables = [
         DataTable(
@@ -604,7 +617,7 @@ def line(request: HttpRequest, public_id: Any) -> HttpResponse:
         DataTable("contracts", f"{stem}-contracts", CONTRACT_COLUMNS, lambda: contract_rows(contracts)),
         transaction_table("payments", f"{stem}-payments", payments),
     ]
-    return respond(
+    response = respond(
         request,
         "budget/line.html",
         {
@@ -619,10 +632,15 @@ def line(request: HttpRequest, public_id: Any) -> HttpResponse:
                 value_label=_("Executed"),
             ),
             "contracts": contracts,
-            "payments_page": paginate(request, payments),
+            "payments_page": payments_page,
+            "first_payments_page": bool(request.GET.get("after") or request.GET.get("before")),
+            "cursor_error": cursor_error,
         },
         tables,
     )
+    if cursor_error:
+        response.status_code = 400
+    return response
 
 
 @portal_page
@@ -788,20 +806,31 @@ def transactions(request: HttpRequest) -> HttpResponse:
     )
     if wanted := table_download(request, [table]):
         return wanted
-    cursor = request.GET.get("cursor") or None
-    page = selectors.transactions_page(scope, sort=sort, cursor=cursor, limit=PAGE_SIZE)
-    return respond(
+    # ``after`` (``cursor`` in links made before it was renamed) and ``before``: keyset cursors, stable URLs.
+    cursor = request.GET.get("after") or request.GET.get("cursor") or None
+    before = request.GET.get("before") or None
+    status, cursor_error = 200, ""
+    try:
+        page = selectors.transactions_page(scope, sort=sort, cursor=cursor, before=before, limit=PAGE_SIZE)
+    except selectors.InvalidCursor:
+        page, status = selectors.TransactionPage(), 400
+        cursor_error = _("This page link is not valid (it was cut or changed). Start again from the first page.")
+    return render(
         request,
         "budget/transactions.html",
         {
             "form": form,
             "rows": page.rows,
             "next_cursor": page.next_cursor,
-            "first_page": bool(cursor),
+            "prev_cursor": page.prev_cursor,
+            "cursor_error": cursor_error,
+            "download_formats": DOWNLOAD_FORMATS,
+            "first_page": bool(cursor or before),
             "filtered": bool(filters),
             "payee_filter": payee_filter,
             "line_filter": line_filter,
         },
+        status=status,
     )
 
 
@@ -823,6 +852,10 @@ FLAG_COLUMNS = [
 ]
 
 
+# The status filter of the public list; none = the current flags (open or explained).
+FLAG_STATUSES = [RedFlag.Status.OPEN, RedFlag.Status.EXPLAINED, RedFlag.Status.CLOSED]
+
+
 @portal_page
 def flags(request: HttpRequest) -> HttpResponse:
     years = selectors.portal_years()
@@ -830,11 +863,13 @@ def flags(request: HttpRequest) -> HttpResponse:
     year = int(year_value) if year_value.isdigit() and int(year_value) in years else None
     kind = request.GET.get("kind", "")
     kind = kind if kind in RedFlag.Kind.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in FLAG_STATUSES else ""
     agency_code = request.GET.get("agency", "")
     agency_ids = None
     if agency_code:
         agency_ids = selectors.agency_subtree(selectors.portal_agency(agency_code).pk)
-    found = selectors.portal_red_flags(year=year, kind=kind, agency_ids=agency_ids)
+    found = selectors.portal_red_flags(year=year, kind=kind, agency_ids=agency_ids, status=status)
     rows = lambda: [  # noqa: E731
         {
             "id": str(f.public_id),
@@ -860,8 +895,10 @@ def flags(request: HttpRequest) -> HttpResponse:
             "year": year,
             "kinds": RedFlag.Kind.choices,
             "kind": kind,
+            "statuses": [(s, RedFlag.Status(s).label) for s in FLAG_STATUSES],
+            "status": status,
             "agency_code": agency_code,
-            "filtered": bool(year or kind or agency_code),
+            "filtered": bool(year or kind or agency_code or status),
         },
         [DataTable("flags", "red-flags", FLAG_COLUMNS, rows)],
     )

@@ -156,15 +156,26 @@ def test_transactions_page_walks_every_row_in_order(generated, sort):
         .order_by("-amount" if sort == "-amount" else "-date", "-id")
         .values_list("pk", flat=True)
     )
-    seen, cursor = [], None
+    seen, cursor, pages = [], None, []
     while True:
         page = selectors.transactions_page(f, sort=sort, cursor=cursor, limit=37)
-        seen += [t.pk for t in page.rows]
+        pages.append([t.pk for t in page.rows])
+        seen += pages[-1]
+        assert (page.prev_cursor is None) == (cursor is None)
         if not page.has_more:
             break
         cursor = page.next_cursor
     assert seen == expected
     assert len(seen) > 37
+    # And back again from the last page with the previous-page cursors: the same pages, in reverse.
+    back = []
+    before = page.prev_cursor
+    while before:
+        page = selectors.transactions_page(f, sort=sort, before=before, limit=37)
+        back.append([t.pk for t in page.rows])
+        assert page.next_cursor is not None
+        before = page.prev_cursor
+    assert back == pages[-2::-1]
 
 
 def test_transactions_page_year_wide_and_text_filters(generated):
@@ -181,7 +192,9 @@ def test_transactions_page_year_wide_and_text_filters(generated):
     assert page.rows
     assert all("ວັກຊີນ" in t.purpose_lo for t in page.rows)
     assert not selectors.transactions_page(TransactionFilter(agency_ids=[])).rows
-    assert selectors.transactions_page(TransactionFilter(), cursor="garbage").rows  # a bad cursor starts over
+    for bad in ("garbage", "MjAyNS0wMS0wMXwx", "NXx4"):  # not base64 text / a date cursor / a non-numeric id
+        with pytest.raises(selectors.InvalidCursor):
+            selectors.transactions_page(TransactionFilter(), sort="-amount", cursor=bad)
 
 
 def test_payee_search_finds_lao_and_english_names(generated):

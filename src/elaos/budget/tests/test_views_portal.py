@@ -247,7 +247,7 @@ def test_search_pages_with_a_cursor(client, portal: Portal) -> None:
     views.PAGE_SIZE, old = 2, views.PAGE_SIZE
     try:
         first = client.get(reverse("budget:transactions"), {"sort": "-amount"}).content.decode()
-        found = re.search(r'href="\?([^"]*cursor=[^"]+)" rel="next"', first)
+        found = re.search(r'href="\?([^"]*after=[^"]+)" rel="next"', first)
         assert found is not None
         second = client.get(
             reverse("budget:transactions") + "?" + found.group(1).replace("&amp;", "&")
@@ -267,6 +267,92 @@ def test_search_pages_with_a_cursor(client, portal: Portal) -> None:
 def test_download_link_keeps_the_filters_and_drops_the_page(client, portal: Portal) -> None:
     html = client.get(reverse("budget:transactions"), {"agency": "moh", "cursor": "abc"}).content.decode()
     assert "?agency=moh&amp;download=transactions&amp;format=csv" in html
+    from elaos.budget import views
+
+    views.PAGE_SIZE, old = 1, views.PAGE_SIZE
+    try:
+        page = client.get(reverse("budget:transactions"), {"agency": "moh"}).content.decode()
+        after = re.search(r'after=([^"&]+)', page)
+        assert after is not None
+        html = client.get(reverse("budget:transactions"), {"agency": "moh", "after": after.group(1)}).content.decode()
+    finally:
+        views.PAGE_SIZE = old
+    assert "?agency=moh&amp;download=transactions&amp;format=csv" in html
+
+
+def _links(html: str) -> dict[str, str]:
+    """The pagination links of a page by rel (next / prev), as query strings."""
+    return {rel: query.replace("&amp;", "&") for query, rel in re.findall(r'href="\?([^"]*)" rel="(next|prev)"', html)}
+
+
+def test_search_pages_forward_and_back_with_stable_cursor_urls(client, portal: Portal) -> None:
+    from elaos.budget import views
+
+    url = reverse("budget:transactions")
+    views.PAGE_SIZE, old = 1, views.PAGE_SIZE
+    try:
+        pages = [client.get(url, {"sort": "-amount"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()]
+        while "next" in _links(pages[-1]):
+            pages.append(client.get(f"{url}?{_links(pages[-1])['next']}", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+        assert "prev" not in _links(pages[0])
+        assert all("after=" in _links(p)["next"] for p in pages[:-1])
+        # Back from the last page, one previous page at a time: the same pages again.
+        back = [pages[-1]]
+        while "prev" in _links(back[-1]):
+            assert "before=" in _links(back[-1])["prev"]
+            back.append(client.get(f"{url}?{_links(back[-1])['prev']}", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+        # The same URL twice gives the same page (a cursor names a position, not a page number).
+        again = client.get(f"{url}?{_links(pages[0])['next']}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    finally:
+        views.PAGE_SIZE = old
+    refs = ["V-001", "V-002", "L-001", "V-003"]  # largest first
+    assert len(pages) == len(back) == 4
+    for number, (forward, backward) in enumerate(zip(pages, reversed(back), strict=True)):
+        assert [r for r in refs if r in forward] == [refs[number]]
+        assert [r for r in refs if r in backward] == [refs[number]]
+    assert [r for r in refs if r in again] == ["V-002"]
+    # A link made before the parameter was called ``after`` still works.
+    legacy = _links(pages[0])["next"].replace("after=", "cursor=")
+    assert "V-002" in client.get(f"{url}?{legacy}").content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"after": "not-a-cursor!"},
+        {"before": "%%%"},
+        {"after": "MjAyNS0wMS0wMXwx", "sort": "-amount"},  # a date cursor given to the amount order
+        {"cursor": "NXx4"},  # "5|x": the id is not a number
+    ],
+)
+def test_a_tampered_cursor_is_a_clear_400_not_a_server_error(client, portal: Portal, params: dict) -> None:
+    response = client.get(reverse("budget:transactions"), params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This page link is not valid" in html
+    assert reverse("budget:transactions") in html  # the way back to the first page
+
+
+def test_line_payments_page_by_keyset_not_offset(client, portal: Portal) -> None:
+    from elaos.budget import views
+
+    url = reverse("budget:line", args=[portal.line.public_id])
+    views.PAGE_SIZE, old = 1, views.PAGE_SIZE
+    try:
+        first = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "page=" not in _links(first).get("next", "")
+        second = client.get(f"{url}?{_links(first)['next']}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        previous = client.get(f"{url}?{_links(second)['prev']}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        bad = client.get(url, {"after": "garbage"}, HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        views.PAGE_SIZE = old
+    ids = lambda html: re.findall(r"/budget/payments/(\d+)/", html)  # noqa: E731
+    assert ids(first)
+    assert ids(second)
+    assert ids(first) != ids(second)
+    assert ids(previous) == ids(first)
+    assert bad.status_code == 400
+    assert "This page link is not valid" in bad.content.decode()
 
 
 # Red flags and the glass index ----------------------------------------------------------------------------------
