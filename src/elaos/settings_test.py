@@ -1,5 +1,10 @@
 """Settings for the test suite: the production settings with only what tests cannot use swapped out."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from elaos.settings import *  # noqa: F403
 from elaos.settings import STORAGES
 
@@ -16,3 +21,11 @@ NOTIFY_EMAIL_BACKEND = "outbox"
 PUBLIC_PAGE_CACHE_SECONDS = 0
 # Many tests load the whole demo; a smaller Glass Accounts year keeps them quick (the demo itself has 20,000).
 BUDGET_DEMO_TRANSACTIONS = 2_000
+# The suite empties the database between tests, so a delivery task one test saw waiting is gone in the next: the
+# "task seen waiting" shortcut of elaos.notifications.tasks (and the linger it needs) is off; its tests turn it on.
+NOTIFY_LINGER_SECONDS = 0
+# Uploads (public and private media) go to a temporary directory of the run, never the project's own.
+_MEDIA = Path(tempfile.mkdtemp(prefix="elaos-test-media-"))
+atexit.register(shutil.rmtree, _MEDIA, ignore_errors=True)
+MEDIA_ROOT = _MEDIA / "media"
+PRIVATE_MEDIA_ROOT = _MEDIA / "private-media"

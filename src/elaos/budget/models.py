@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from elaos.core.models import BaseModel
+from elaos.core.storage import private_storage
 
 
 class FundingSource(models.TextChoices):
@@ -774,7 +775,8 @@ class ImportBatch(BaseModel):
     )
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="budget/imports/%Y/%m/", blank=True)
+    # Uploads may name people (individual payees) before the publication filters them: never in public media.
+    file = models.FileField(_("file"), storage=private_storage, upload_to="budget/imports/%Y/%m/", blank=True)
     original_filename = models.CharField(_("file name"), max_length=255, blank=True)
     file_format = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.CSV)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED)

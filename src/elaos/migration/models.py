@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from elaos.core.models import BaseModel
+from elaos.core.storage import private_storage
 
 
 class Destination(models.TextChoices):
@@ -349,11 +350,8 @@ class Complaint(BaseModel):
         return self.reference
 
 
-def _private_storage():  # type: ignore[no-untyped-def]
-    """Evidence lives outside the web root, read only through a view that checks access."""
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+# Named in migrations; one definition for every app (elaos.core.storage).
+_private_storage = private_storage
 
 
 class ComplaintEvidence(BaseModel):

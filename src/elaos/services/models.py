@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from elaos.core.models import BaseModel
+from elaos.core.storage import private_storage
 
 
 class Category(models.Model):
@@ -131,10 +132,8 @@ class Application(BaseModel):
         return self.service_version.service
 
 
-def _private_storage():  # type: ignore[no-untyped-def]
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+# Named in migrations; one definition for every app (elaos.core.storage).
+_private_storage = private_storage
 
 
 class ApplicationFile(BaseModel):
