@@ -8,8 +8,9 @@ class SearchEntry(models.Model):
     domains at any time. `title_tokens` holds the segmented words of both titles (elaos.search.lao.segment),
     `tokens` those of the titles and bodies plus the parts of their compound words; both with a space before and
     after, so that " word " matches whole words and " wor" word starts, on any database.
-    On PostgreSQL, migration 0002 adds `tokens_tsvector` (to_tsvector('simple', tokens), generated and stored, with
-    a full-text index) and a trigram index over `title_tokens`."""
+    On PostgreSQL, migration 0002 adds `tokens_tsvector` (to_tsvector('simple', tokens), generated and stored) and
+    migration 0003 the word table `search_searchword` (one row per word of an entry, kept by triggers), which search
+    ranks from (ADR 0008)."""
 
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=100)

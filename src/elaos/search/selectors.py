@@ -1,8 +1,9 @@
 """Reads of the search engine: `search()` finds indexed objects of any domain from what a person typed.
 
-Ranking is one SQL expression shared by PostgreSQL and SQLite, so both rank the same rows the same way; the
-databases differ only in how candidate rows are found. PostgreSQL finds them with its full-text GIN index and
-looks up misspelled Latin words with a trigram index; SQLite scans with LIKE and compares words with difflib.
+Both databases rank by the same rule and give the same hits in the same order; they differ in how. SQLite tests
+every entry's words with LIKE. PostgreSQL ranks from its word table (migration 0003, ADR 0008): one row per word
+of an entry, read with index-only scans, so that only the page of hits is read from the entries themselves; its
+misspelled Latin words are compared with the title words of that table. SQLite compares them with difflib too.
 
 For each distinct query word an entry scores 8 if it is a title word, 4 if a title word starts with it, 2 if a word
 of the body is it, 1 if one starts with it. Every word that scores at all adds COVERAGE, so an entry that
@@ -13,10 +14,7 @@ The SQL is written out rather than built with the ORM: building a dozen CASE exp
 several milliseconds a search, far more than running them."""
 
 import difflib
-import time
 from dataclasses import dataclass
-from itertools import combinations
-from math import comb
 
 from django.db import connection
 
@@ -31,15 +29,6 @@ MIN_WORD_START = 3
 # A Latin word this long that matches nothing is taken for a misspelling of a close title word.
 MIN_MISSPELLED = 4
 CLOSE_ENOUGH = 0.8
-MAX_FUZZY_TITLES = 200
-# On PostgreSQL, a word held by more than this share of entries (from the planner's statistics of the index) is
-# common: candidates are first found by the query's other words only (see _ranked). Statistics are re-read this often.
-COMMON_SHARE = 0.005
-WORD_SHARES_SECONDS = 300
-MAX_PRUNING_STEPS = 3
-MAX_COMBINATIONS = 40
-# Entries holding any of these uncommon words, or at least this many of these common words.
-Candidates = tuple[list[str], dict[str, int], int]
 
 _TABLE = SearchEntry._meta.db_table
 
@@ -62,43 +51,23 @@ def search(query: str, *, kind: str | None = None, limit: int = 10) -> list[Sear
     words = dict(list(query_words(query).items())[:MAX_QUERY_WORDS])
     if not words or limit < 1:
         return []
-    hits, matched = _ranked(words, kind=kind, limit=limit)
+    hits, matched = _run(words, kind=kind, limit=limit)
     unmatched = [w for w in words if w not in matched and is_latin_word(w) and len(w) >= MIN_MISSPELLED]
     corrections = _corrections(unmatched, kind=kind) if unmatched else {}
     if corrections:
         corrected: dict[str, int] = {}
         for word, weight in words.items():
             corrected.setdefault(corrections.get(word, word), weight)
-        hits, _ = _ranked(corrected, kind=kind, limit=limit)
+        hits, _ = _run(corrected, kind=kind, limit=limit)
     return hits
 
 
-def _ranked(words: dict[str, int], *, kind: str | None, limit: int) -> tuple[list[SearchHit], set[str]]:
-    """The best entries for these words, and which of the words those entries matched.
-
-    Exact, and fast when some words are common (a MaxScore search): entries are first looked for among those
-    holding an uncommon word or at least `m` of the common ones, `m` starting at all of them; an entry outside that
-    set holds at most m - 1 common words and so scores at most what they give together. When the page is full
-    with scores above that, nothing outside could rank; else `m` goes down, and at the end every entry holding any
-    word is ranked. Common words' long lists of entries are thus read only through their intersections."""
-    split = _common_words(words)
-    if split is not None:
-        uncommon, common = split
-        weights = sorted(common.values(), reverse=True)
-        for at_least in range(len(common), max(len(common) - MAX_PRUNING_STEPS, 1), -1):
-            if comb(len(common), at_least) > MAX_COMBINATIONS:
-                continue
-            hits, matched = _run(words, kind=kind, limit=limit, candidates=(uncommon, common, at_least))
-            outside_best = sum((COVERAGE + TITLE_WORD) * weight for weight in weights[: at_least - 1])
-            if len(hits) == limit and hits[-1].score > outside_best:
-                return hits, matched
-    return _run(words, kind=kind, limit=limit, candidates=None)
-
-
-def _run(
-    words: dict[str, int], *, kind: str | None, limit: int, candidates: Candidates | None
-) -> tuple[list[SearchHit], set[str]]:
-    sql, params = _ranking_sql(words, kind=kind, limit=limit, candidates=candidates)
+def _run(words: dict[str, int], *, kind: str | None, limit: int) -> tuple[list[SearchHit], set[str]]:
+    """The best entries for these words, and which of the words those entries matched."""
+    if connection.vendor == "postgresql":
+        sql, params = _word_table_sql(words, kind=kind, limit=limit)
+    else:
+        sql, params = _ranking_sql(words, kind=kind, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -109,46 +78,14 @@ def _run(
     return hits, matched
 
 
-def _common_words(words: dict[str, int]) -> tuple[list[str], dict[str, int]] | None:
-    """The query's uncommon words and its common ones with their weights; None without statistics or common words."""
-    shares = _word_shares()
-    common = {w: weight for w, weight in words.items() if shares.get(w, 0.0) > COMMON_SHARE}
-    if not common:
-        return None
-    return [w for w in words if w not in common], common
-
-
-_shares_cache: dict[str, object] = {"at": float("-inf"), "shares": {}}
-
-
-def _word_shares() -> dict[str, float]:
-    """PostgreSQL's estimate of the share of entries holding each of the most common words (ANALYZE's statistics of
-    the tsvector column); empty on other databases."""
-    if connection.vendor != "postgresql":
-        return {}
-    if time.monotonic() - float(_shares_cache["at"]) > WORD_SHARES_SECONDS:  # type: ignore[arg-type]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE tablename = %s AND attname = 'tokens_tsvector'",
-                [_TABLE],
-            )
-            row = cursor.fetchone()
-        words, shares = (row[0] or [], row[1] or []) if row else ([], [])
-        _shares_cache.update(at=time.monotonic(), shares=dict(zip(words, shares, strict=False)))
-    return _shares_cache["shares"]  # type: ignore[return-value]
-
-
 def _may_match_start(word: str) -> bool:
     return len(word) >= MIN_WORD_START and not word.isdigit()
 
 
-def _ranking_sql(
-    words: dict[str, int], *, kind: str | None, limit: int, candidates: Candidates | None = None
-) -> tuple[str, list[object]]:
-    """The ranking query: kind, key, title_lo, title_en, url, score, then each word's own score. Entries holding
-    any word are ranked, by all the words; with `candidates` (PostgreSQL only), only those holding one of its
-    uncommon words or at least the given number of its common words.
+def _ranking_sql(words: dict[str, int], *, kind: str | None, limit: int) -> tuple[str, list[object]]:
+    """The ranking query, written from the rule: kind, key, title_lo, title_en, url, score, then each word's own
+    score, for the entries holding any word. SQLite's; on PostgreSQL, the reference the word table's query
+    (_word_table_sql) is tested against, with the entries found by the full-text index.
 
     Titles are short and tested with LIKE on both databases. Bodies are tested with LIKE on SQLite and, on
     PostgreSQL, against the stored tsvector, whose words are the same (tests check it) and much faster to look up
@@ -182,7 +119,7 @@ def _ranking_sql(
         where_params.append(kind)
     if postgresql:
         where.append("tokens_tsvector @@ to_tsquery('simple'::regconfig, %s)")
-        where_params.append(_candidates_tsquery(words, candidates))
+        where_params.append(" | ".join(f"'{w}':*" if _may_match_start(w) else f"'{w}'" for w in words))
     else:
         where.append("(" + " OR ".join([body_test] * len(words)) + ")")
         where_params.extend(f"% {w}%" if _may_match_start(w) else f"% {w} %" for w in words)
@@ -199,29 +136,45 @@ def _ranking_sql(
     return sql, [*params, *where_params, limit]
 
 
-def _lexeme(word: str) -> str:
-    return f"'{word}':*" if _may_match_start(word) else f"'{word}'"
-
-
-def _candidates_tsquery(words: dict[str, int], candidates: Candidates | None) -> str:
-    if candidates is None:
-        return " | ".join(_lexeme(w) for w in words)
-    uncommon, common, at_least = candidates
-    groups = [_lexeme(w) for w in uncommon]
-    groups += ["(" + " & ".join(_lexeme(w) for w in group) + ")" for group in combinations(common, at_least)]
-    return " | ".join(groups)
+def _word_table_sql(words: dict[str, int], *, kind: str | None, limit: int) -> tuple[str, list[object]]:
+    """PostgreSQL: the ranking query of _ranking_sql, same columns and same order, computed from the word table
+    (migration 0003) alone: one index-only range scan of its primary key per word gives, for each entry holding the
+    word or a word it starts, whether that word is a title word; an entry's points for a query word are the best
+    of its rows (8 a title word, 4 a title word's start, 2 a word, 1 a word's start), exactly the tests of
+    _ranking_sql. The top `limit` by score and title length, with ties, are then read from search_searchentry."""
+    scans: list[str] = []
+    params: list[object] = []
+    for i, word in enumerate(words):
+        where = "word LIKE %s" if _may_match_start(word) else "word = %s"
+        if kind:
+            where += " AND kind = %s"
+        scans.append(
+            f"SELECT entry_id, title_length, {i} AS i, CASE WHEN word = %s THEN CASE WHEN in_title THEN "  # noqa: S608
+            f"{TITLE_WORD} ELSE {BODY_WORD} END WHEN in_title THEN {TITLE_WORD_START} ELSE {BODY_WORD_START} END "
+            f"AS points FROM search_searchword WHERE {where}"
+        )
+        params.extend([word, f"{word}%" if _may_match_start(word) else word, *([kind] if kind else [])])
+    points = [f"MAX(points) FILTER (WHERE i = {i}) AS p{i}" for i in range(len(words))]
+    word_scores = [f"COALESCE((p{i} + {COVERAGE}) * {weight}, 0) AS w{i}" for i, weight in enumerate(words.values())]
+    columns = [f"w{i}" for i in range(len(words))]
+    key = connection.ops.quote_name("key")
+    # Every value is a parameter; the f-strings only join fixed pieces of SQL, numbers and generated column names.
+    sql = (
+        f"WITH rows AS ({' UNION ALL '.join(scans)}), "  # noqa: S608
+        f"entries AS (SELECT entry_id, title_length, {', '.join(points)} FROM rows GROUP BY entry_id, title_length), "
+        f"scored AS (SELECT entry_id, title_length, {', '.join(word_scores)} FROM entries), "
+        f"best AS (SELECT *, {' + '.join(columns)} AS score FROM scored "
+        f"ORDER BY score DESC, title_length FETCH FIRST %s ROWS WITH TIES) "
+        f"SELECT e.kind, e.{key}, e.title_lo, e.title_en, e.url, best.score, {', '.join(columns)} "
+        f"FROM best JOIN {_TABLE} AS e ON e.id = best.entry_id "
+        f"ORDER BY best.score DESC, best.title_length, e.{key}, e.kind LIMIT %s"
+    )
+    return sql, [*params, limit, limit]
 
 
 def _corrections(words: list[str], *, kind: str | None) -> dict[str, str]:
     """The closest Latin title word for each word that looks misspelled, when one is close enough."""
-    vocabulary = sorted(
-        {
-            word
-            for title in _titles_with_similar_words(words, kind=kind)
-            for word in title.split()
-            if is_latin_word(word)
-        }
-    )
+    vocabulary = sorted({word for title in _title_words(kind=kind) for word in title.split() if is_latin_word(word)})
     corrections = {}
     for word in words:
         close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=CLOSE_ENOUGH)
@@ -230,23 +183,32 @@ def _corrections(words: list[str], *, kind: str | None) -> dict[str, str]:
     return corrections
 
 
-def _titles_with_similar_words(words: list[str], *, kind: str | None) -> list[str]:
-    """Title words of the entries that may hold a word close to one of these: on PostgreSQL those the trigram
-    index finds, on SQLite all of them (difflib then compares every Latin title word)."""
+def _title_words(*, kind: str | None) -> list[str]:
+    """The title words a misspelled word is compared with: on PostgreSQL the distinct ASCII title words (of the kind)
+    of the word table, a few hundred rows however many entries hold them; on SQLite every title, whole."""
     if connection.vendor != "postgresql":
         entries = SearchEntry.objects.filter(kind=kind) if kind else SearchEntry.objects.all()
         return list(entries.values_list("title_tokens", flat=True))
-    sql, params = _similar_titles_sql(words, kind=kind)
+    sql, params = _title_vocabulary_sql(kind=kind)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [title for (title,) in cursor.fetchall()]
+        return [word for (word,) in cursor.fetchall()]
 
 
-def _similar_titles_sql(words: list[str], *, kind: str | None) -> tuple[str, list[object]]:
-    """PostgreSQL: titles with a word trigram-similar to one of the words (`%>`, served by the trigram index)."""
-    similar = " OR ".join(["title_tokens %%> %s"] * len(words))
-    where = f"kind = %s AND ({similar})" if kind else similar
-    params = [kind, *words] if kind else list(words)
-    key = connection.ops.quote_name("key")
-    sql = f"SELECT title_tokens FROM {_TABLE} WHERE {where} ORDER BY kind, {key} LIMIT {MAX_FUZZY_TITLES}"  # noqa: S608
-    return sql, params
+def _title_vocabulary_sql(*, kind: str | None) -> tuple[str, list[object]]:
+    """PostgreSQL: the distinct ASCII title words of the word table, one index probe per word (a loose index scan
+    of the partial indexes of migration 0003) rather than a read of every title word."""
+    same_kind = "kind = %s AND " if kind else ""
+    # The word table's partial indexes cover exactly the rows with this condition (migration 0003).
+    ascii_title = "in_title AND word < '{'"
+    first = f"SELECT word FROM search_searchword WHERE {same_kind}{ascii_title} ORDER BY word LIMIT 1"  # noqa: S608
+    following = (
+        f"SELECT word FROM search_searchword WHERE {same_kind}{ascii_title} AND word > vocabulary.word "  # noqa: S608
+        "ORDER BY word LIMIT 1"
+    )
+    sql = (
+        f"WITH RECURSIVE vocabulary(word) AS (({first}) UNION ALL "  # noqa: S608
+        f"SELECT ({following}) FROM vocabulary WHERE vocabulary.word IS NOT NULL) "
+        "SELECT word FROM vocabulary WHERE word IS NOT NULL"
+    )
+    return sql, [kind, kind] if kind else []

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from elaos.search.lao import index_text, is_latin_word, query_words
 from elaos.search.models import SearchEntry
-from elaos.search.selectors import SearchHit, _ranking_sql, _similar_titles_sql, search
-from elaos.search.services import search_index
+from elaos.search.selectors import SearchHit, _title_vocabulary_sql, _word_table_sql, search
+from elaos.search.services import search_index, search_remove
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "lao_queries.json").read_text(encoding="utf-8"))
 MIN_RECALL = 0.95
@@ -203,19 +203,66 @@ def plan(sql: str, params: list[object]) -> str:
 
 
 @postgresql_only
-def test_postgresql_finds_candidates_with_the_full_text_index(services: None) -> None:
-    assert "search_entry_tokens_fts" in plan(*_ranking_sql(query_words("ໃບຂັບຂີ່"), kind=None, limit=10))
+def test_postgresql_ranks_from_the_word_tables_index(services: None) -> None:
+    assert "search_word_pkey" in plan(*_word_table_sql(query_words("ໃບຂັບຂີ່ driving"), kind=None, limit=10))
+    assert "search_word_pkey" in plan(*_word_table_sql(query_words("ໃບຂັບຂີ່"), kind="service", limit=10))
 
 
 @postgresql_only
-def test_postgresql_finds_misspellings_with_the_trigram_index(services: None) -> None:
-    assert "search_entry_title_trgm" in plan(*_similar_titles_sql(["pasport"], kind=None))
+@pytest.mark.parametrize("kind", [None, "service"])
+def test_postgresql_reads_the_title_vocabulary_from_its_partial_indexes(services: None, kind: str | None) -> None:
+    sql, params = _title_vocabulary_sql(kind=kind)
+    assert "search_word_ascii_title" in plan(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        vocabulary = [word for (word,) in cursor.fetchall()]
+    titles = SearchEntry.objects.filter(kind=kind) if kind else SearchEntry.objects.all()
+    expected = {w for title in titles.values_list("title_tokens", flat=True) for w in title.split() if w.isascii()}
+    assert vocabulary == sorted(expected)
+    assert "passport" in vocabulary
+
+
+def word_table() -> set[tuple[str, str, bool, int, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w.word, e.key, w.in_title, w.title_length, w.kind "
+            "FROM search_searchword w LEFT JOIN search_searchentry e ON e.id = w.entry_id"
+        )
+        return set(cursor.fetchall())
+
+
+def expected_word_table() -> set[tuple[str, str, bool, int, str]]:
+    return {
+        (word, entry.key, word in entry.title_tokens.split(), len(entry.title_tokens), entry.kind)
+        for entry in SearchEntry.objects.all()
+        for word in entry.tokens.split()
+    }
 
 
 @postgresql_only
-def test_pruning_by_common_words_changes_no_result(services: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The MaxScore pruning on PostgreSQL is exact: among thousands of other entries sharing the catalogue's common
-    words, every query gives the same hits, in the same order, with and without it; and it does prune."""
+def test_postgresql_keeps_the_word_table_in_step_with_the_entries(db: None) -> None:
+    index("passport", "Passport", body_en="renew a passport abroad")
+    index("visa", "Visa extension", body_en="passport photos")
+    assert word_table() == expected_word_table()
+    assert ("passport", "passport", True, len(" ທົດລອງ passport passport "), "service") in word_table()
+    index("passport", "Travel document", body_en="renew it")  # a changed entry: its old words leave
+    assert word_table() == expected_word_table()
+    assert not {row for row in word_table() if row[0] == "abroad"}
+    SearchEntry.objects.filter(key="visa").update(kind="npa")
+    assert word_table() == expected_word_table()
+    search_remove(kind="service", key="passport")
+    assert word_table() == expected_word_table()
+    assert {row[1] for row in word_table()} == {"visa"}
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}")
+    assert word_table() == set()
+
+
+@postgresql_only
+def test_the_word_table_ranks_exactly_like_the_rule(services: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word table's query gives the same hits, in the same order and with the same scores, as the query written
+    from the rule (_ranking_sql, over the full-text column), for every query of the recall set among thousands of
+    other entries sharing the catalogue's words and titles of the same length, site-wide and for one kind."""
     import random
 
     from elaos.search import selectors
@@ -230,26 +277,15 @@ def test_pruning_by_common_words_changes_no_result(services: None, monkeypatch: 
             key=f"other-{i}",
             **entry_fields(
                 title_lo="".join(rng.sample(words, 2) + rng.sample(common, 1)),
-                title_en=" ".join(rng.sample(["permit", "card", "office", "school", "village"], 2)),
+                title_en=" ".join(rng.sample(["permit", "card", "office", "school", "village", "passports"], 2)),
                 body_lo="".join(rng.sample(words, 6)),
             ),
         )
         for i in range(2_000)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
-    monkeypatch.setitem(selectors._shares_cache, "at", float("-inf"))
-    assert selectors._word_shares(), "no statistics after ANALYZE"
-    pruned_runs = []
-    run = selectors._run
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        pruned_runs.append(kwargs["candidates"] is not None)
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(selectors, "_run", spy)
-    with_pruning = {q["q"]: search(q["q"], limit=10) for q in FIXTURE["queries"]}
-    assert any(pruned_runs)
-    monkeypatch.setattr(selectors, "COMMON_SHARE", 2.0)  # no word is common: every query ranks every candidate
-    for query in FIXTURE["queries"]:
-        assert search(query["q"], limit=10) == with_pruning[query["q"]], query["q"]
+    queries = [q["q"] for q in FIXTURE["queries"]] + ["permit card", "passport", "ໃບ ບັດ"]
+    found = {(q, kind): search(q, kind=kind, limit=10) for q in queries for kind in (None, "service", "other")}
+    assert all(found[q, None] for q in queries)
+    monkeypatch.setattr(selectors, "_word_table_sql", selectors._ranking_sql)
+    for (query, kind), hits in found.items():
+        assert search(query, kind=kind, limit=10) == hits, (query, kind)
