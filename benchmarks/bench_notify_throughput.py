@@ -10,7 +10,7 @@ local gateway simulator (`python -m elaos.notifications.gateway_simulator`, a se
 / (last arrival at the simulator - first enqueue), in messages/s. The goal is on the value itself (`goal_of:
 "value"`): 1,000 messages/s (GOV.UK Notify peaks near 360/s).
 
-The peer is the same number of the same sendsms requests sent through the same adapter (its keep-alive httpx pool
+The peer is the same number of the same sendsms requests sent through the same adapter (its keep-alive connections
 and thread concurrency) from one process, with no database and no task queue, measured half before and half after:
 the gateway path alone. `ratio` = ours / peer tells what the queue, the database writes (insert, claim, result) and
 the hand-overs between processes cost on top of the HTTP requests.

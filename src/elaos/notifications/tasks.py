@@ -5,17 +5,18 @@ How a message travels:
 1. `message_send` stores it (status `queued`, due now) in the caller's transaction and, when that transaction
    commits, makes sure one `deliver_due` task is waiting in the queue: if one is already waiting (not yet started)
    it will see this message too, so no second task is added. A thousand messages sent in a second make a handful
-   of tasks, not a thousand.
+   of tasks, not a thousand, and a handful of queries for them: a task keeps claiming until NOTIFY_LINGER_SECONDS
+   (0.25 s) after its start, so a process that saw one waiting asks again only after half that time.
 2. `deliver_due` claims up to NOTIFY_BATCH_SIZE due messages in one short transaction (PostgreSQL: `SELECT … FOR
    UPDATE SKIP LOCKED`, so several workers take different messages; SQLite: the IMMEDIATE transaction serialises
    the claim): each becomes `sending`, with `attempts + 1`, a claim id, and `next_attempt_at` = the end of its
    lease (NOTIFY_LEASE_SECONDS, 10 min). The claim is committed before anything is sent. A full batch adds one
    more task, so that a second worker can help.
-3. The batch goes to its backend (the Kannel adapter sends up to NOTIFY_SMS_CONCURRENCY requests at once over one
-   keep-alive pool); each answer is recorded as soon as it arrives, in small groups (at most every
-   NOTIFY_FLUSH_SECONDS, or NOTIFY_FLUSH_SIZE answers): `sent`, `retrying` with exponential backoff (30 s, 60 s,
-   2 min…) for a temporary error, `failed` for a refusal or after NOTIFY_MAX_ATTEMPTS. A result is written only
-   while the claim is still ours.
+3. The batch goes to its backend (the Kannel adapter sends up to NOTIFY_SMS_CONCURRENCY requests at once, each
+   sender thread over its own keep-alive connection); each answer is recorded as soon as it arrives, in small
+   groups (at most every NOTIFY_FLUSH_SECONDS, or NOTIFY_FLUSH_SIZE answers): `sent`, `retrying` with exponential
+   backoff (30 s, 60 s, 2 min…) for a temporary error, `failed` for a refusal or after NOTIFY_MAX_ATTEMPTS. A
+   result is written only while the claim is still ours.
 4. A message whose worker died (SIGKILL, power cut, OOM) stays `sending` until its lease ends; it is then due
    again, and the next `deliver_due` claims it like any other (any new message queues one; so does the periodic
    sweep, once settings.PERIODIC_TASKS lists `elaos.notifications.tasks.deliver_due`).
@@ -62,12 +63,19 @@ def deliver_due() -> dict[str, int]:
     """Deliver every due message, batch after batch, until none is left (or NOTIFY_TASK_SECONDS have passed: the
     task then hands over to a new one, so that a worker is never held by one task for long)."""
     batch_size = int(_setting("NOTIFY_BATCH_SIZE", 500))
-    stop_at = time.monotonic() + float(_setting("NOTIFY_TASK_SECONDS", 60))
+    started = time.monotonic()
+    stop_at = started + float(_setting("NOTIFY_TASK_SECONDS", 60))
+    linger_until = started + _linger()
     totals: dict[str, int] = defaultdict(int)
     while True:
         claim, batch = claim_due(limit=batch_size)
         if not batch:
-            break
+            # Senders that saw this task waiting skipped adding one for a while (see _enqueue_now): it claims
+            # until LINGER seconds after its start, so that their messages are delivered by it.
+            if time.monotonic() >= linger_until:
+                break
+            time.sleep(LINGER_POLL_SECONDS)
+            continue
         if len(batch) == batch_size:
             enqueue_delivery()  # more may be waiting: another worker can take the next batch meanwhile
         for status, count in deliver_claimed(claim, batch).items():
@@ -85,8 +93,12 @@ def claim_due(*, limit: int) -> tuple[uuid.UUID, list[Message]]:
     # Longer than the slowest batch can take (500 messages / 16 at a time x the 10 s HTTP timeout is about 5 min),
     # so that a live worker's claim never runs out under it.
     lease = timedelta(seconds=float(_setting("NOTIFY_LEASE_SECONDS", 600)))
+    due = Message.objects.filter(status__in=DUE, next_attempt_at__lte=now).order_by("next_attempt_at")
+    if not due.exists():
+        # A plain read first: on SQLite the claim's transaction takes the database's write lock, which every
+        # sender is waiting for; an idle or lingering task must not take it for nothing.
+        return claim, []
     with transaction.atomic():
-        due = Message.objects.filter(status__in=DUE, next_attempt_at__lte=now).order_by("next_attempt_at")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("pk", flat=True)[:limit])
@@ -156,25 +168,57 @@ def record_results(
 
 def _enqueue_now() -> None:
     """Add a deliver_due task unless one is already waiting to start: a waiting task will claim whatever is due
-    when it starts, which includes everything committed before now."""
+    when it starts, which includes everything committed before now.
+
+    This runs after every committed transaction that sent something, so it usually asks nothing at all: a task
+    seen waiting (or added) at time t starts after t and claims until at least LINGER seconds after its start (see
+    deliver_due), so every message committed before t + LINGER is claimed by it, and for that long this process
+    neither asks again nor adds a task. Otherwise it is one plain indexed query (the READY partial index), its
+    text and parameters made once, rather than an ORM query built each time. A deferred retry task does not
+    count: it waits for its own time."""
     from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(deliver_due.get_backend(), DatabaseBackend):
+        deliver_due.enqueue()
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    conn = connections[router.db_for_write(DBTaskResult)]
+    linger = _linger()
+    asked_at = time.monotonic()
+    if linger > 0 and asked_at < _covered_until.get(conn.alias, 0.0):
+        return
+    sql, params = _WAITING_SQL.get(conn.alias) or _WAITING_SQL.setdefault(conn.alias, _waiting_sql(conn))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        waiting = cursor.fetchone() is not None
+    if not waiting:
+        deliver_due.enqueue()
+    if linger > 0:
+        # Half the linger, for safety: a task seen waiting at `asked_at` has not started before it.
+        _covered_until[conn.alias] = asked_at + linger / 2
+
+
+# Database alias -> until when (time.monotonic()) a task known to start later covers this process's messages.
+_covered_until: dict[str, float] = {}
+LINGER_POLL_SECONDS = 0.02
+
+
+def _linger() -> float:
+    return float(_setting("NOTIFY_LINGER_SECONDS", 0.25))
+
+
+_WAITING_SQL: dict[str, tuple[str, list[Any]]] = {}  # by database alias
+
+
+def _waiting_sql(conn: Any) -> tuple[str, list[Any]]:
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    if isinstance(deliver_due.get_backend(), DatabaseBackend):
-        # This runs after every committed transaction that sent something, so it is one plain indexed query (the
-        # READY partial index) rather than an ORM query built each time. A deferred retry task does not count: it
-        # waits for its own time.
-        db = router.db_for_write(DBTaskResult)
-        conn = connections[db]
-        sql = (
-            f"SELECT 1 FROM {conn.ops.quote_name(DBTaskResult._meta.db_table)} "  # noqa: S608
-            "WHERE status = %s AND task_path = %s AND run_after = %s LIMIT 1"
-        )
-        with conn.cursor() as cursor:
-            cursor.execute(sql, ["READY", deliver_due.module_path, conn.ops.adapt_datetimefield_value(get_date_max())])
-            if cursor.fetchone() is not None:
-                return
-    deliver_due.enqueue()
+    sql = (
+        f"SELECT 1 FROM {conn.ops.quote_name(DBTaskResult._meta.db_table)} "  # noqa: S608
+        "WHERE status = %s AND task_path = %s AND run_after = %s LIMIT 1"
+    )
+    return sql, ["READY", deliver_due.module_path, conn.ops.adapt_datetimefield_value(get_date_max())]
 
 
 def enqueue_delivery(run_after: datetime | None = None) -> None:

@@ -1,6 +1,8 @@
 """message_send: stores length and encoding, queues delivery only when the caller's transaction commits, and
 never makes two messages for one idempotency key."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +15,13 @@ from elaos.notifications.models import Message
 from elaos.notifications.services import email_send, sms_send
 
 PHONE = "+8562055512345"
+
+
+@pytest.fixture(autouse=True)
+def _forget_waiting_tasks() -> Iterator[None]:
+    """What a test's process learnt about waiting tasks must not outlive the test's database."""
+    yield
+    tasks._covered_until.clear()
 
 
 def test_lao_sms_is_stored_as_ucs2_with_its_parts(db: None) -> None:
@@ -96,14 +105,30 @@ def test_many_messages_in_one_transaction_queue_one_task(
     assert DBTaskResult.objects.count() == 1
 
 
+@override_settings(NOTIFY_LINGER_SECONDS=0.25)
 def test_a_waiting_task_is_not_queued_twice(db: None) -> None:
     """Transactions that commit while the first task has not started yet: it will deliver their messages too."""
     for _ in range(3):
+        tasks._covered_until.clear()  # each time as if from another process: the task table is asked
         tasks._enqueue_now()  # what each transaction's commit runs
 
     [task] = DBTaskResult.objects.all()
     assert task.status == "READY"
 
-    DBTaskResult.objects.update(status="RUNNING")  # a worker took it: the next commit needs a new task
+    # A worker took it. It claims for NOTIFY_LINGER_SECONDS after its start, so commits up to half that time
+    # after it was seen waiting are still its own; after that, the next commit needs a new task.
+    DBTaskResult.objects.update(status="RUNNING")
     tasks._enqueue_now()
+    assert DBTaskResult.objects.count() == 1
+    tasks._covered_until.clear()  # half the linger has passed (or another process commits)
+    tasks._enqueue_now()
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_without_linger_every_commit_asks(db: None) -> None:
+    """NOTIFY_LINGER_SECONDS = 0 (the test settings): no task is taken as covering later commits."""
+    tasks._enqueue_now()
+    DBTaskResult.objects.update(status="RUNNING")
+    tasks._enqueue_now()
+
     assert DBTaskResult.objects.count() == 2

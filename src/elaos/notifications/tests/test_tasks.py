@@ -346,3 +346,25 @@ def test_with_the_immediate_task_backend_the_commit_delivers(
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.SENT, 1)
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_task_claims_until_its_linger_has_passed(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Senders that saw a task waiting add none for a while: what they commit shortly after the task started,
+    even once it found nothing left, is still delivered by it."""
+    from elaos.notifications import tasks
+
+    late: list[Message] = []
+    sleep = tasks.time.sleep
+
+    def send_while_lingering(seconds: float) -> None:
+        if not late:
+            late.append(sms_send(to=PHONE, body=LAO_BODY))
+        sleep(seconds)
+
+    monkeypatch.setattr(tasks.time, "sleep", send_while_lingering)
+    with override_settings(NOTIFY_LINGER_SECONDS=0.3):
+        assert deliver_due.call() == {"sent": 1}
+
+    [message] = late
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
