@@ -136,7 +136,7 @@ def export_to_duckdb(con, tmp: Path) -> None:  # type: ignore[no-untyped-def]
         "t": "SELECT id, fiscal_year_id, agency_id, date, payee_id, amount, budget_line_id, contract_id "
         "FROM budget_transaction",
         "p": "SELECT id, name_lo, name_en, search_text FROM budget_payee",
-        "c": "SELECT id, contract_id, budget_line_id, supplier_id, value FROM budget_contract",
+        "c": "SELECT id, contract_id, budget_line_id, supplier_id, value, signed_on FROM budget_contract",
     }
     for name, sql in tables.items():
         path = tmp / f"{name}.csv"
@@ -158,7 +158,7 @@ def worker() -> None:
 
     from elaos.budget import selectors
     from elaos.budget.models import AgencyYearTotal, BudgetLine, Contract, Transaction
-    from elaos.budget.selectors import TransactionFilter
+    from elaos.budget.selectors import LINE_CONTRACTS_SHOWN, TransactionFilter
 
     repeats = env_int("BENCH_GLASS_REPEATS", 30)
     rng = random.Random(42)
@@ -231,8 +231,8 @@ def worker() -> None:
         duck = lambda: (  # noqa: E731
             con.execute(
                 f"SELECT c.id, c.contract_id, c.value, sum(t.amount), count(t.id) FROM c LEFT JOIN t "
-                f"ON t.contract_id = c.id WHERE c.budget_line_id = {line_id} GROUP BY c.id, c.contract_id, c.value "
-                "ORDER BY c.value DESC").fetchall(),
+                f"ON t.contract_id = c.id WHERE c.budget_line_id = {line_id} GROUP BY c.id, c.contract_id, c.value, "
+                f"c.signed_on ORDER BY c.signed_on DESC, c.contract_id LIMIT {LINE_CONTRACTS_SHOWN}").fetchall(),
             con.execute(
                 f"SELECT t.*, p.name_lo FROM t JOIN p ON p.id = t.payee_id WHERE budget_line_id = {line_id} "
                 "AND contract_id IS NULL ORDER BY amount DESC, t.id DESC LIMIT 20").fetchall(),

@@ -406,29 +406,22 @@ def _payee_totals(ids: list[int]) -> dict[int, int]:
 # --- drill-through: budget line → contracts → payments ------------------------------------------------------------
 
 
-def budget_line_drill(line: Any, *, payments: int = 20) -> dict[str, Any]:
-    """A budget line's contracts, each with ``paid`` (sum of its payments) and ``payments_count``, and the line's
-    largest payments that rest on no contract."""
-    from .models import Contract, Transaction
+# A line's page lists its most recent contracts (a national line can have hundreds); the download holds them all.
+LINE_CONTRACTS_SHOWN = 50
 
-    contracts = list(Contract.objects.filter(budget_line=line).select_related("supplier").order_by("-value", "id"))
-    paid: dict[int, tuple[int, int]] = {}
-    if contracts:
-        with connection.cursor() as cur:
-            ids = [c.pk for c in contracts]
-            cur.execute(
-                "SELECT contract_id, SUM(amount), COUNT(*) FROM budget_transaction "  # noqa: S608
-                f"WHERE contract_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY contract_id",
-                ids,
-            )
-            paid = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
-    for c in contracts:
-        c.paid, c.payments_count = paid.get(c.pk, (0, 0))
+
+def budget_line_drill(line: Any, *, payments: int = 20) -> dict[str, Any]:
+    """What the portal's line page shows of the drill-through: the line's most recent contracts
+    (``line_contracts``: each with ``paid``, the sum of its payments, and ``payments_count``) and the line's
+    largest payments that rest on no contract."""
+    from .models import Transaction
+
     loose = list(
         Transaction.objects.filter(budget_line=line, contract__isnull=True)
         .select_related("payee")
         .order_by("-amount", "-id")[:payments]
     )
+    contracts = list(line_contracts(line)[:LINE_CONTRACTS_SHOWN])
     return {"line": line, "contracts": contracts, "payments_without_contract": loose}
 
 

@@ -584,6 +584,7 @@ def line(request: HttpRequest, public_id: Any) -> HttpResponse:
     budget_line = selectors.portal_budget_line(public_id)
     monthly = selectors.line_monthly_execution(budget_line)
     contracts = selectors.line_contracts(budget_line)
+    shown = list(contracts[: selectors.LINE_CONTRACTS_SHOWN + 1])
     payments = selectors.transaction_search(budget_line=budget_line)
     # One keyset page of the line's payments (a line can have hundreds of thousands of them: no OFFSET, no COUNT).
     cursor_error = ""
@@ -631,7 +632,9 @@ def line(request: HttpRequest, public_id: Any) -> HttpResponse:
                 caption=_("Execution by month, %(year)s") % {"year": budget_line.fiscal_year_id},
                 value_label=_("Executed"),
             ),
-            "contracts": contracts,
+            "contracts": shown[: selectors.LINE_CONTRACTS_SHOWN],
+            "contracts_more": len(shown) > selectors.LINE_CONTRACTS_SHOWN,
+            "contracts_shown": selectors.LINE_CONTRACTS_SHOWN,
             "payments_page": payments_page,
             "first_payments_page": bool(request.GET.get("after") or request.GET.get("before")),
             "cursor_error": cursor_error,

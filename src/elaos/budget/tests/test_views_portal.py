@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from elaos.budget import selectors
 from elaos.budget.tests.portal_data import Portal
 
 pytest_plugins = ["elaos.budget.tests.portal_data"]
@@ -140,6 +141,18 @@ def test_line_downloads_hold_its_contracts_and_payments(client, portal: Portal) 
     assert contracts[0]["paid_kip"] == 750_000_000
     payments = download(client, url, {"download": "payments"}, "json")
     assert sorted(p["reference"] for p in payments) == ["V-001", "V-002", "V-003"]
+
+
+def test_a_line_with_more_contracts_than_a_page_shows_the_most_recent_and_downloads_them_all(
+    client, portal: Portal, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "LINE_CONTRACTS_SHOWN", 0)
+    url = reverse("budget:line", args=[portal.line.public_id])
+    html = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert reverse("budget:contract", args=[portal.contract.contract_id]) not in html
+    assert "most recent contracts are shown. The download below holds them all." in html
+    contracts = download(client, url, {"download": "contracts"}, "json")
+    assert [c["contract_id"] for c in contracts] == [portal.contract.contract_id]
 
 
 def test_contract_page_downloads_bids_and_amendments(client, portal: Portal) -> None:
