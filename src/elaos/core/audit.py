@@ -73,32 +73,57 @@ def audit_record(
 
     `subject` is the person (a user) the event is about, e.g. whose data an officer or agency read; citizens
     see such rows in "who accessed my data"."""
+    return audit_record_many([{"actor": actor, "action": action, "obj": obj, "data": data, "subject": subject}])[0]
+
+
+def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events at once, in order (each entry holds audit_record's arguments): the head is locked,
+    read and moved once, and the rows are inserted together. Must run inside the transaction that makes the
+    changes they record."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic() with the change it records")
-    # Locking the head row serialises appends (PostgreSQL row lock; SQLite's IMMEDIATE transaction holds
-    # the database write lock already).
-    AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
-    head = AuditHead.objects.select_for_update().get(pk=1)
-    # Round-trip through JSON so the hash is computed over exactly what the database will return.
-    clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    event = AuditEvent(
-        seq=head.seq + 1,
-        at=timezone.now(),
-        actor_id=getattr(actor, "pk", None)
-        if actor is not None and getattr(actor, "is_authenticated", False)
-        else None,
-        action=action,
-        subject_id=getattr(subject, "pk", None) if subject is not None else None,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
-        data=clean_data,
-        prev_hash=head.hash,
-    )
-    event.hash = _row_hash(event)
-    event.save(force_insert=True)
-    head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
-    return event
+    if not entries:
+        return []
+    head = _locked_head()
+    now = timezone.now()
+    events = []
+    seq, prev_hash = head.seq, head.hash
+    for entry in entries:
+        actor, obj, subject = entry.get("actor"), entry.get("obj"), entry.get("subject")
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=now,
+            actor_id=getattr(actor, "pk", None)
+            if actor is not None and getattr(actor, "is_authenticated", False)
+            else None,
+            action=entry["action"],
+            subject_id=getattr(subject, "pk", None) if subject is not None else None,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
+            # Round-trip through JSON so the hash is computed over exactly what the database will return.
+            data=json.loads(json.dumps(entry.get("data") or {}, cls=DjangoJSONEncoder)),
+            prev_hash=prev_hash,
+        )
+        event.hash = prev_hash = _row_hash(event)
+        events.append(event)
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events)
+    AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+    return events
+
+
+def _locked_head() -> AuditHead:
+    """The head row, locked until the transaction ends: appends take turns (PostgreSQL row lock; SQLite's
+    IMMEDIATE transaction holds the database write lock already). One query, except for the very first append."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        with transaction.atomic():
+            AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 @dataclass(frozen=True)

@@ -41,18 +41,24 @@ def _absolute(path: str) -> str:
 
 
 def _application(instance: Any) -> Application:
+    # The application the move was made on, already loaded and locked by the services domain (see
+    # workflow_transition's `subject`); read when the move came from elsewhere.
+    subject = getattr(instance, "subject", None)
+    if isinstance(subject, Application) and str(subject.public_id) == instance.subject_id:
+        return subject
     return Application.objects.select_related("applicant", "service_version__service").get(
         public_id=instance.subject_id
     )
 
 
-def notify_applicant(application: Application, event: str) -> None:
+def notify_applicant(application: Application, event: str, version: int | None = None) -> None:
+    """`version` is the workflow's version after the move being announced (read from the application if None)."""
     applicant = application.applicant
+    if version is None:
+        version = application.workflow.version if application.workflow else 0
     with translation.override(applicant.preferred_language or "lo"):
         text = EVENT_MESSAGES[event](application)
-        key = (
-            f"application:{application.public_id}:{event}:{application.workflow.version if application.workflow else 0}"
-        )
+        key = f"application:{application.public_id}:{event}:{version}"
         if applicant.phone:
             sms_send(to=applicant.phone, body=text, idempotency_key=key)
         elif applicant.email:
@@ -65,7 +71,7 @@ def notify_applicant(application: Application, event: str) -> None:
 
 
 def on_notify(*, instance: Any, config: dict, transition: Any) -> None:
-    notify_applicant(_application(instance), config["event"])
+    notify_applicant(_application(instance), config["event"], version=instance.version)
 
 
 def on_require_payment(*, instance: Any, config: dict, transition: Any) -> None:
@@ -85,6 +91,7 @@ def on_require_payment(*, instance: Any, config: dict, transition: Any) -> None:
         subject_id=str(application.public_id),
     )
     Application.objects.filter(pk=application.pk).update(payment_id=payment.public_id)
+    application.payment_id = payment.public_id
 
 
 def on_generate_document(*, instance: Any, config: dict, transition: Any) -> None:
@@ -112,6 +119,7 @@ def on_generate_document(*, instance: Any, config: dict, transition: Any) -> Non
         subject_id=str(application.public_id),
     )
     Application.objects.filter(pk=application.pk).update(document_id=document.public_id)
+    application.document_id = document.public_id
 
 
 def on_sla_breached(*, instance: Any, config: dict, transition: Any) -> None:

@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from elaos.agencies.access import active_assignments
 from elaos.agencies.models import Organisation
-from elaos.core.audit import audit_record
+from elaos.core.audit import audit_record, audit_record_many
 from elaos.core.models import District, Province
 from elaos.search.services import search_index
 from elaos.services.access import can_manage_definitions
@@ -29,7 +30,7 @@ from elaos.services.models import (
     Service,
     ServiceVersion,
 )
-from elaos.services.uploads import check_upload, store_upload
+from elaos.services.uploads import CheckedUpload, check_upload, store_upload
 from elaos.workflows.actions import known_actions, known_office_resolvers
 from elaos.workflows.services import (
     workflow_definition_publish,
@@ -223,24 +224,50 @@ def _own_editable(actor: Any, application: Application) -> None:
         raise ValidationError(_("This application can no longer be changed."))
 
 
+def _locked(**lookup: Any) -> Application:
+    """The application row, locked until the transaction ends, with what its moves and actions read (the service,
+    the applicant, the workflow instance) in the same query. Only the application row is locked: the service
+    version and the applicant are shared by many applications."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service_version__service", "applicant", "workflow")
+        .get(**lookup)
+    )
+
+
+def _draft_data(application: Application, data: dict[str, Any]) -> dict[str, Any]:
+    properties = application.service_version.definition["form"]["schema"]["properties"]
+    return {k: v for k, v in data.items() if k in properties}
+
+
 @transaction.atomic
 def application_save_draft(*, actor: Any, application: Application, data: dict[str, Any]) -> Application:
     """Keep what the applicant typed, valid or not yet complete: the full check comes at submission."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked(pk=application.pk)
     _own_editable(actor, application)
-    properties = application.service_version.definition["form"]["schema"]["properties"]
-    application.data = {k: v for k, v in data.items() if k in properties}
+    application.data = _draft_data(application, data)
     application.updated_by = actor
     application.save(update_fields=["data", "updated_by", "updated_at"])
     return application
 
 
-@transaction.atomic
-def application_upload(
-    *, actor: Any, application: Application, requirement: str, upload: UploadedFile
-) -> ApplicationFile:
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    _own_editable(actor, application)
+@dataclass(frozen=True)
+class _StoredUpload:
+    """A file written to storage whose row is not made yet."""
+
+    requirement: str
+    name: str
+    original_name: str
+    checked: CheckedUpload
+
+
+def _file_field() -> Any:
+    return ApplicationFile._meta.get_field("file")
+
+
+def _store(application: Application, requirement: str, upload: UploadedFile) -> _StoredUpload:
+    """Check an upload against what the service asks for and write it to storage (before any transaction: no
+    lock is held while the file is written). A failed write leaves nothing behind (store_upload)."""
     spec = next(
         (d for d in application.service_version.definition.get("documents", []) if d["code"] == requirement), None
     )
@@ -248,33 +275,130 @@ def application_upload(
         raise ValidationError(_("This application does not ask for that document."))
     max_bytes = min(int(spec.get("max_mb", 5) * 1024 * 1024), settings.SERVICES_UPLOAD_MAX_BYTES)
     checked = check_upload(upload, allowed=spec.get("types", ["pdf", "jpeg", "png"]), max_bytes=max_bytes)
+    field_ = _file_field()
     # The stored name is random: what the user called the file is kept only as text.
-    original_name = Path(upload.name or "").name[:200]
-    # The file is written first, then its row: a failed write leaves neither (store_upload), a failed row removes
-    # the file.
-    field = ApplicationFile._meta.get_field("file")
-    name = store_upload(field.storage, field.generate_filename(None, f"{secrets.token_hex(16)}.{checked.kind}"), upload)
-    try:
-        stored = ApplicationFile.objects.create(
+    name = store_upload(
+        field_.storage, field_.generate_filename(None, f"{secrets.token_hex(16)}.{checked.kind}"), upload
+    )
+    return _StoredUpload(requirement, name, Path(upload.name or "").name[:200], checked)
+
+
+def _file_rows(actor: Any, application: Application, stored: list[_StoredUpload]) -> list[ApplicationFile]:
+    """The rows of files already written, and their audit events, in the caller's transaction."""
+    if not stored:
+        return []
+    rows = [
+        ApplicationFile(
             application=application,
-            requirement=requirement,
-            file=name,
-            original_name=original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
+            requirement=item.requirement,
+            file=item.name,
+            original_name=item.original_name,
+            content_type=item.checked.content_type,
+            size=item.checked.size,
+            sha256=item.checked.sha256,
             created_by=actor,
         )
+        for item in stored
+    ]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
         audit_record(
             actor=actor,
             action="application.upload",
             obj=application,
-            data={"requirement": requirement, "sha256": checked.sha256},
+            data={"requirement": stored[0].requirement, "sha256": stored[0].checked.sha256},
         )
+        return rows
+    ApplicationFile.objects.bulk_create(rows)
+    audit_record_many(
+        [
+            {
+                "actor": actor,
+                "action": "application.upload",
+                "obj": application,
+                "data": {"requirement": item.requirement, "sha256": item.checked.sha256},
+            }
+            for item in stored
+        ]
+    )
+    return rows
+
+
+def _forget(stored: list[_StoredUpload]) -> None:
+    storage = _file_field().storage
+    for item in stored:
+        storage.delete(item.name)
+
+
+def application_upload(
+    *, actor: Any, application: Application, requirement: str, upload: UploadedFile
+) -> ApplicationFile:
+    if application.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    # The file is written first, then its row: a failed write leaves neither (store_upload), a failed row removes
+    # the file.
+    stored = _store(application, requirement, upload)
+    try:
+        with transaction.atomic():
+            application = _locked(pk=application.pk)
+            _own_editable(actor, application)
+            [row] = _file_rows(actor, application, [stored])
     except BaseException:
-        field.storage.delete(name)
+        _forget([stored])
         raise
-    return stored
+    return row
+
+
+@dataclass
+class ApplicationUpdate:
+    """What application_update did: the application as it now is, the files refused (by requirement) and, when
+    it was to be sent, what stops it from being sent (by field; empty once it is sent)."""
+
+    application: Application
+    file_errors: dict[str, list[str]] = field(default_factory=dict)
+    submission_errors: dict[str, list[str]] = field(default_factory=dict)
+    sent: bool = False
+
+
+def application_update(
+    *,
+    actor: Any,
+    application: Application,
+    data: dict[str, Any],
+    uploads: dict[str, UploadedFile] | None = None,
+    submit: bool = False,
+) -> ApplicationUpdate:
+    """What the edit page's form sends, in one short transaction: keep the answers and the accepted files and,
+    with `submit` (and every file accepted), send the application. The files are checked and written before the
+    transaction; a refused file is reported, the rest is kept. Answers and files are kept even when the
+    application cannot be sent yet. Raises ValidationError (a message, no fields) when the application can no
+    longer be changed, e.g. a double click on Submit whose first click sent it."""
+    if application.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    result = ApplicationUpdate(application=application)
+    stored: list[_StoredUpload] = []
+    for requirement, upload in (uploads or {}).items():
+        try:
+            stored.append(_store(application, requirement, upload))
+        except ValidationError as exc:
+            result.file_errors[requirement] = exc.messages
+    try:
+        with transaction.atomic():
+            locked = _locked(pk=application.pk)
+            _own_editable(actor, locked)
+            locked.data = _draft_data(locked, data)
+            locked.updated_by = actor
+            _file_rows(actor, locked, stored)
+            if submit and not result.file_errors and locked.state == "draft" and locked.submitted_at is None:
+                result.submission_errors = _send(actor, locked, draft_saved=False)
+                result.sent = not result.submission_errors
+            if not result.sent:  # _send wrote the answers with the rest
+                locked.save(update_fields=["data", "updated_by", "updated_at"])
+    except BaseException:
+        _forget(stored)
+        raise
+    result.application = locked
+    return result
 
 
 def submission_errors(application: Application) -> dict[str, list[str]]:
@@ -291,34 +415,48 @@ def submission_errors(application: Application) -> dict[str, list[str]]:
                 if name not in data:
                     errors.setdefault(name, [_("This field is required.")])
         else:
-            field = str(error.path[0]) if error.path else "__all__"
-            errors.setdefault(field, []).append(_("This value is not valid."))
-    uploaded = set(application.files.active().values_list("requirement", flat=True))
-    for document in definition.get("documents", []):
-        if document.get("required") and document["code"] not in uploaded:
-            errors.setdefault(document["code"], []).append(_("This document is required."))
+            field_ = str(error.path[0]) if error.path else "__all__"
+            errors.setdefault(field_, []).append(_("This value is not valid."))
+    required = [d["code"] for d in definition.get("documents", []) if d.get("required")]
+    uploaded = set(application.files.active().values_list("requirement", flat=True)) if required else set()
+    for code in required:
+        if code not in uploaded:
+            errors.setdefault(code, []).append(_("This document is required."))
     for check in _submission_checks.get(application.service_version.service.code, []):
-        for field, messages in check(application).items():
+        for field_, messages in check(application).items():
             # One reason a field: what the form itself refuses (required, not valid) is said first.
-            if field not in errors:
-                errors[field] = list(messages)
+            if field_ not in errors:
+                errors[field_] = list(messages)
     return errors
 
 
 @transaction.atomic
 def application_submit(*, actor: Any, application: Application) -> Application:
     """Send the application. A second submit (a double click, a retried request) changes nothing."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked(pk=application.pk)
     if application.applicant_id != getattr(actor, "pk", None):
         raise PermissionDenied
     if application.submitted_at is not None:
         return application
     if application.state != "draft":
         raise ValidationError(_("This application can no longer be changed."))
-    errors = submission_errors(application)
+    errors = _send(actor, application, draft_saved=True)
     if errors:
         raise ValidationError(errors)
-    office = routed_office(application)
+    return application
+
+
+def _send(actor: Any, application: Application, *, draft_saved: bool) -> dict[str, list[str]]:
+    """Send a locked draft (route it, stamp it, move it to its first state), or return what stops it. Writes the
+    application's answers too unless `draft_saved`."""
+    errors = submission_errors(application)
+    if not errors:
+        try:
+            office = routed_office(application)
+        except ValidationError as exc:
+            errors = exc.message_dict
+    if errors:
+        return errors
     if office is not None and office.pk != application.office_id:
         previous = application.office.code if application.office else ""
         application.office = office
@@ -327,13 +465,20 @@ def application_submit(*, actor: Any, application: Application) -> Application:
             actor=actor, action="application.route", obj=application, data={"from": previous, "to": office.code}
         )
     application.submitted_at = timezone.now()
-    application.save(update_fields=["submitted_at", "office", "updated_at"])
-    return _move(application, "submit", actor)
+    fields = ["submitted_at", "office", "updated_at"]
+    if not draft_saved:
+        fields += ["data", "updated_by"]
+    application.save(update_fields=fields)
+    _move(application, "submit", actor)
+    return {}
 
 
 def _move(application: Application, transition: str, actor: Any, **kwargs: Any) -> Application:
-    instance = workflow_transition(instance=application.workflow, transition=transition, actor=actor, **kwargs)
-    application.refresh_from_db()
+    """Make a move of a locked application's workflow. The actions run on entering the new state get the
+    application itself (instance.subject) and update it in place, so it is not read again."""
+    instance = workflow_transition(
+        instance=application.workflow, transition=transition, actor=actor, subject=application, **kwargs
+    )
     application.state = instance.state
     if instance.is_terminal and application.decided_at is None:
         application.decided_at = timezone.now()
@@ -343,7 +488,7 @@ def _move(application: Application, transition: str, actor: Any, **kwargs: Any) 
 
 @transaction.atomic
 def application_respond(*, actor: Any, application: Application, answer: str) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked(pk=application.pk)
     if application.applicant_id != getattr(actor, "pk", None):
         raise PermissionDenied
     return _move(application, "respond", actor, data={"answer": answer})
@@ -352,7 +497,7 @@ def application_respond(*, actor: Any, application: Application, answer: str) ->
 @transaction.atomic
 def application_withdraw(*, actor: Any, application: Application) -> Application:
     """The applicant takes the application back (while the workflow allows it: a draft, an unpaid one)."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked(pk=application.pk)
     if application.applicant_id != getattr(actor, "pk", None):
         raise PermissionDenied
     return _move(application, "withdraw", actor)
@@ -363,13 +508,13 @@ def application_act(
     *, actor: Any, application: Application, transition: str, reason: str = "", expected_version: int | None = None
 ) -> Application:
     """An officer's move (start review, ask for information, approve, refuse)."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked(pk=application.pk)
     return _move(application, transition, actor, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
 def application_payment_received(*, application_id: str) -> Application:
-    application = Application.objects.select_for_update().get(public_id=application_id)
+    application = _locked(public_id=application_id)
     if application.state != "awaiting_payment":
         return application
     return _move(application, "payment_received", None, system=True)

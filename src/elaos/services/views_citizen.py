@@ -185,36 +185,31 @@ def application_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     documents = _documents_form(application, request.POST, request.FILES)
     form.is_valid()
     documents.is_valid()
+    submit = request.POST.get("action") == "submit"
     try:
-        application = services.application_save_draft(
-            actor=request.user, application=application, data=form.draft_data()
+        # The answers, the files and the submission in one short transaction.
+        update = services.application_update(
+            actor=request.user,
+            application=application,
+            data=form.draft_data(),
+            uploads={code: upload for code, upload in documents.cleaned_data.items() if upload is not None},
+            submit=submit,
         )
-        for code, upload in list(documents.cleaned_data.items()):
-            if upload is None:
-                continue
-            try:
-                services.application_upload(
-                    actor=request.user, application=application, requirement=code, upload=upload
-                )
-            except ValidationError as exc:
-                documents.add_error(code, exc.messages)
     except ValidationError:
         # Sent or decided in the meantime (a double click on Submit): the status page says where it stands.
         return redirect("services:application_status", public_id=application.public_id)
+    application = update.application
+    for code, errors in update.file_errors.items():
+        documents.add_error(code, errors)
     if documents.errors:
         messages.warning(request, _("Your draft is saved, but a file was not accepted."))
         return _edit_page(request, application, form, documents, 400)
-    if request.POST.get("action") != "submit" or application.state != "draft":
+    if update.submission_errors:
+        _show_submission_errors(update.submission_errors, form, documents)
+        return _edit_page(request, application, form, documents, 400)
+    if not update.sent:
         messages.success(request, _("Your draft is saved."))
         return redirect("services:application_edit", public_id=application.public_id)
-    try:
-        application = services.application_submit(actor=request.user, application=application)
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            messages.error(request, " ".join(exc.messages))
-            return redirect("services:application_status", public_id=application.public_id)
-        _show_submission_errors(exc.message_dict, form, documents)
-        return _edit_page(request, application, form, documents, 400)
     messages.success(request, _("Your application is sent. Its reference is %(ref)s.") % {"ref": application.reference})
     return redirect("services:application_status", public_id=application.public_id)
 

@@ -113,14 +113,19 @@ def workflow_transition(
     data: dict | None = None,
     expected_version: int | None = None,
     system: bool = False,
+    subject: Any = None,
 ) -> WorkflowInstance:
     """Make one move. The row lock makes two officers acting at once take turns; the second finds the state
-    moved on (or the version changed) and gets a clear message instead of a second move."""
+    moved on (or the version changed) and gets a clear message instead of a second move.
+
+    `subject` is the object the instance is about (an application), when the caller has it loaded and locked
+    already: the actions run on entering the new state find it as `instance.subject` instead of reading it
+    again. The caller's `instance` is updated in place to the moved-on state."""
     # Lock only the instance row: PostgreSQL refuses FOR UPDATE on the nullable side of the office join, and
     # locking the shared definition row would make every move of that workflow wait for each other.
     locked = (
         WorkflowInstance.objects.select_for_update(of=("self",))
-        .select_related("definition", "office")
+        .select_related("definition", "office", "applicant")
         .get(pk=instance.pk)
     )
     if expected_version is not None and locked.version != expected_version:
@@ -176,9 +181,20 @@ def workflow_transition(
             "person": str(locked.applicant.public_id) if locked.applicant_id else None,
         },
     )
+    if subject is not None:
+        locked.subject = subject
     run_actions(locked, locked.definition.state(spec["to"]).get("on_enter", []), history)
-    instance.refresh_from_db()
+    _copy_into(instance, locked)
     return locked
+
+
+def _copy_into(instance: WorkflowInstance, locked: WorkflowInstance) -> None:
+    """Bring the caller's copy of the instance up to date with the moved-on row, without reading it again."""
+    if instance is locked:
+        return
+    for field in WorkflowInstance._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(locked, field.attname))
+    instance._state.fields_cache = dict(locked._state.fields_cache)
 
 
 def _hand_over(locked: WorkflowInstance, to_state: str) -> dict[str, str]:
@@ -214,7 +230,7 @@ def workflow_route(*, instance: WorkflowInstance, office: Organisation, actor: A
     locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     locked.save(update_fields=["office", "assigned_to", "updated_by", "updated_at"])
     audit_record(actor=actor, action="workflow.route", obj=locked, data={"from": previous, "to": office.code})
-    instance.refresh_from_db()
+    _copy_into(instance, locked)
     return locked
 
 
