@@ -516,31 +516,35 @@ def _consenting_organisations(person_id: str, dataset: str) -> set[int]:
     return {org for org, datasets in grants if dataset in datasets}
 
 
-@transaction.atomic
 def event_fan_out(event_type: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
     """One delivery per active subscription to this event. An event about a person goes only to agencies holding
-    that person's consent for the matching dataset; without a person it goes nowhere."""
+    that person's consent for the matching dataset; without a person it goes nowhere. Deciding who gets it only
+    reads; a transaction is opened only when there are deliveries to write (on SQLite every transaction takes the
+    one write lock, and most events have no subscriber)."""
     subscriptions = (
         WebhookSubscription.objects.active().filter(client__archived_at__isnull=True).select_related("client")
     )
     wanted = [s for s in subscriptions if event_type in s.event_types]
     dataset = EVENT_DATASETS.get(event_type)
-    if dataset is not None:
+    if dataset is not None and wanted:
         person = payload.get("person")
         allowed = _consenting_organisations(person, dataset) if person else set()
         wanted = [s for s in wanted if s.client.organisation_id in allowed]
+    if not wanted:
+        return []
     now = timezone.now()
     deliveries = []
-    for subscription in wanted:
-        delivery_id = uuid.uuid4()
-        delivery = WebhookDelivery.objects.create(
-            public_id=delivery_id,
-            subscription=subscription,
-            event_type=event_type,
-            payload={"type": event_type, "timestamp": now.isoformat(), "data": payload},
-        )
-        enqueue_on_commit(_deliver_task(), delivery.pk)
-        deliveries.append(delivery)
+    with transaction.atomic():
+        for subscription in wanted:
+            delivery_id = uuid.uuid4()
+            delivery = WebhookDelivery.objects.create(
+                public_id=delivery_id,
+                subscription=subscription,
+                event_type=event_type,
+                payload={"type": event_type, "timestamp": now.isoformat(), "data": payload},
+            )
+            enqueue_on_commit(_deliver_task(), delivery.pk)
+            deliveries.append(delivery)
     return deliveries
 
 
