@@ -362,8 +362,9 @@ def test_budget_publishing_attacks(publisher: Client, world: Any, settings: Any)
         in publisher.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
 
-    # Names that try to climb out of the storage are not used at all: the stored name is the server's.
-    media = Path(settings.MEDIA_ROOT).resolve()
+    # Names that try to climb out of the storage are not used at all: the stored name is the server's, and the file
+    # lies in the private storage (an upload may name individual payees before publication filters them).
+    media = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     for name in NAMES:
         _publish(publisher, code, name.replace(".pdf", ".csv"), CSV_HEADER_ONLY)
     for item in ImportBatch.objects.all():
