@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.storage import filesystem as filesystem_storage
 from django.test import Client
 
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 # A PDF bigger than one write chunk, so that the disk fills up in the middle of the file.
 BIG_PDF = PDF + b"%" + b"x" * 200_000
-
-
-@pytest.fixture
-def storage_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "private"
-    monkeypatch.setattr(ApplicationFile._meta.get_field("file"), "storage", FileSystemStorage(location=root))
-    return root
 
 
 @pytest.fixture

@@ -31,15 +31,6 @@ TWO_DOCUMENTS = [
 
 
 @pytest.fixture
-def storage_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from django.core.files.storage import FileSystemStorage
-
-    root = tmp_path / "private"
-    monkeypatch.setattr(ApplicationFile._meta.get_field("file"), "storage", FileSystemStorage(location=root))
-    return root
-
-
-@pytest.fixture
 def two_document_service(ministry: Organisation, district_office: Organisation) -> Service:
     definition = residence_definition(agency=ministry.code, offices=[district_office.code], documents=TWO_DOCUMENTS)
     return services.service_import(actor=None, definition=definition).service
