@@ -107,7 +107,8 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, SQLite by default. SQLite runs in WAL mode with IMMEDIATE transactions so that
-# concurrent writers queue instead of failing, and the audit chain's read-then-append is serialised. Connections
+# concurrent writers queue (on a lock file, ADR 0009) instead of failing, and the audit chain's read-then-append
+# is serialised. Connections
 # are kept between requests on both (CONN_MAX_AGE): opening a SQLite file and running its PRAGMAs cost more than
 # a whole cached page.
 DATABASES = {
@@ -118,6 +119,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, whose transactions queue for the write lock in the kernel instead of polling (ADR 0009).
+    DATABASES["default"]["ENGINE"] = "elaos.core.db.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

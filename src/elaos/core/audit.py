@@ -3,12 +3,15 @@ row before it, plus a one-row head holding the last sequence number and hash. Ed
 a row breaks the chain at that row, which `audit_verify` finds.
 
 Rows are written inside the caller's transaction, so an audit row exists exactly when the change it records
-was committed.
+was committed. Every audited write takes its turn on the head row; `audit_at_end` keeps that turn short for
+transactions that do more after their first audited change.
 """
 
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,40 +82,88 @@ def audit_record(
 def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
     """Append several events at once, in order (each entry holds audit_record's arguments): the head is locked,
     read and moved once, and the rows are inserted together. Must run inside the transaction that makes the
-    changes they record."""
+    changes they record. Inside `audit_at_end` the events are made now and appended when that block ends (their
+    `seq`, `at` and hashes are set then)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic() with the change it records")
-    if not entries:
-        return []
+    events = [_event(entry) for entry in entries]
+    pending = _pending.get()
+    if pending is None:
+        _append(events)
+        return events
+    for event in events:
+        kept = _Kept()
+        transaction.on_commit(kept)
+        pending.append((event, kept))
+    return events
+
+
+class _Kept:
+    """Registered with on_commit for each held-back event: Django drops it when a savepoint the event was
+    recorded in is rolled back, which tells `audit_at_end` to drop the event too. Calling it does nothing."""
+
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        return None
+
+
+_pending: ContextVar[list[tuple[AuditEvent, _Kept]] | None] = ContextVar("elaos_audit_pending", default=None)
+
+
+@contextmanager
+def audit_at_end() -> Iterator[None]:
+    """A transaction (`transaction.atomic()`) whose audit rows are appended, in order, when it ends. Use it for
+    work that records events early and then goes on (checks, other writes, a document to render): the chain's
+    head, which every audited write in the platform waits for, is then locked only from the end of the block
+    to the commit instead of from the first event. Events recorded in a savepoint that was rolled back are
+    dropped with it; an error leaving the block drops them all. Nested blocks join the outermost one."""
+    with transaction.atomic():
+        if _pending.get() is not None:
+            yield
+            return
+        pending: list[tuple[AuditEvent, _Kept]] = []
+        token = _pending.set(pending)
+        try:
+            yield
+        finally:
+            _pending.reset(token)
+        alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+        _append([event for event, kept in pending if id(kept) in alive])
+
+
+def _event(entry: dict[str, Any]) -> AuditEvent:
+    """An unsaved event with what the entry says, taken now (the data as the database will return it)."""
+    actor, obj, subject = entry.get("actor"), entry.get("obj"), entry.get("subject")
+    return AuditEvent(
+        actor_id=getattr(actor, "pk", None)
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None,
+        action=entry["action"],
+        subject_id=getattr(subject, "pk", None) if subject is not None else None,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
+        # Round-trip through JSON so the hash is computed over exactly what the database will return.
+        data=json.loads(json.dumps(entry.get("data") or {}, cls=DjangoJSONEncoder)),
+    )
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain the events after the head and insert them: the head is locked, read and moved once."""
+    if not events:
+        return
     head = _locked_head()
     now = timezone.now()
-    events = []
     seq, prev_hash = head.seq, head.hash
-    for entry in entries:
-        actor, obj, subject = entry.get("actor"), entry.get("obj"), entry.get("subject")
+    for event in events:
         seq += 1
-        event = AuditEvent(
-            seq=seq,
-            at=now,
-            actor_id=getattr(actor, "pk", None)
-            if actor is not None and getattr(actor, "is_authenticated", False)
-            else None,
-            action=entry["action"],
-            subject_id=getattr(subject, "pk", None) if subject is not None else None,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
-            # Round-trip through JSON so the hash is computed over exactly what the database will return.
-            data=json.loads(json.dumps(entry.get("data") or {}, cls=DjangoJSONEncoder)),
-            prev_hash=prev_hash,
-        )
+        event.seq, event.at, event.prev_hash = seq, now, prev_hash
         event.hash = prev_hash = _row_hash(event)
-        events.append(event)
     if len(events) == 1:
         events[0].save(force_insert=True)
     else:
         AuditEvent.objects.bulk_create(events)
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
-    return events
 
 
 def _locked_head() -> AuditHead:

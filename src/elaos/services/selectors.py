@@ -74,6 +74,20 @@ def application_for_applicant(user: Any, public_id: Any) -> Application:
     return application
 
 
+def application_to_change(user: Any, public_id: Any) -> Application:
+    """The applicant's own application with its service version and nothing else: what a change (the edit page's
+    POST) reads before its locked read, which has the rest. Anyone else's is a 404."""
+    application = (
+        Application.objects.active()
+        .filter(applicant=user, public_id=public_id)
+        .select_related("service_version")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
 def application_page_version(user: Any, public_id: Any) -> str | None:
     """What the applicant's status page shows changes only with the application row or a workflow move; this
     one small query says whether either did (None: not the user's application, the page answers 404). Plain SQL

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from elaos.agencies.access import active_assignments
 from elaos.agencies.models import Organisation
-from elaos.core.audit import audit_record, audit_record_many
+from elaos.core.audit import audit_at_end, audit_record, audit_record_many
 from elaos.core.models import District, Province
 from elaos.search.services import search_index
 from elaos.services.access import can_manage_definitions
@@ -383,7 +383,7 @@ def application_update(
         except ValidationError as exc:
             result.file_errors[requirement] = exc.messages
     try:
-        with transaction.atomic():
+        with audit_at_end():
             locked = _locked(pk=application.pk)
             _own_editable(actor, locked)
             locked.data = _draft_data(locked, data)
@@ -430,7 +430,7 @@ def submission_errors(application: Application) -> dict[str, list[str]]:
     return errors
 
 
-@transaction.atomic
+@audit_at_end()
 def application_submit(*, actor: Any, application: Application) -> Application:
     """Send the application. A second submit (a double click, a retried request) changes nothing."""
     application = _locked(pk=application.pk)
@@ -486,7 +486,7 @@ def _move(application: Application, transition: str, actor: Any, **kwargs: Any) 
     return application
 
 
-@transaction.atomic
+@audit_at_end()
 def application_respond(*, actor: Any, application: Application, answer: str) -> Application:
     application = _locked(pk=application.pk)
     if application.applicant_id != getattr(actor, "pk", None):
@@ -494,7 +494,7 @@ def application_respond(*, actor: Any, application: Application, answer: str) ->
     return _move(application, "respond", actor, data={"answer": answer})
 
 
-@transaction.atomic
+@audit_at_end()
 def application_withdraw(*, actor: Any, application: Application) -> Application:
     """The applicant takes the application back (while the workflow allows it: a draft, an unpaid one)."""
     application = _locked(pk=application.pk)
@@ -503,7 +503,7 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
     return _move(application, "withdraw", actor)
 
 
-@transaction.atomic
+@audit_at_end()
 def application_act(
     *, actor: Any, application: Application, transition: str, reason: str = "", expected_version: int | None = None
 ) -> Application:
@@ -512,7 +512,7 @@ def application_act(
     return _move(application, transition, actor, reason=reason, expected_version=expected_version)
 
 
-@transaction.atomic
+@audit_at_end()
 def application_payment_received(*, application_id: str) -> Application:
     application = _locked(public_id=application_id)
     if application.state != "awaiting_payment":

@@ -173,7 +173,10 @@ def _show_submission_errors(errors: dict[str, list[str]], form: ApplicationForm,
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    application = selectors.application_for_applicant(request.user, public_id)
+    if request.method == "GET":
+        application = selectors.application_for_applicant(request.user, public_id)
+    else:
+        application = selectors.application_to_change(request.user, public_id)
     if application.state not in services.EDITABLE_STATES:
         return redirect("services:application_status", public_id=application.public_id)
     definition = application.service_version.definition

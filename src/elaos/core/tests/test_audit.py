@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conftest import UserFactory
-from elaos.core.audit import GENESIS_HASH, audit_events_for, audit_record, audit_verify_chain
+from elaos.core.audit import GENESIS_HASH, audit_at_end, audit_events_for, audit_record, audit_verify_chain
 from elaos.core.models import AuditEvent, AuditHead
 
 
@@ -104,6 +104,58 @@ def test_row_is_rolled_back_with_its_transaction() -> None:
         kept = audit_record(action="test.kept")
     assert (kept.seq, kept.prev_hash) == (1, GENESIS_HASH)
     assert "audit chain valid: 1 rows" in audit_verify()
+
+
+def _head_seq() -> int:
+    head = AuditHead.objects.filter(pk=1).first()
+    return head.seq if head else 0
+
+
+def test_audit_at_end_appends_the_held_back_rows_in_order_when_the_block_ends(chain: list[AuditEvent]) -> None:
+    with audit_at_end():
+        first = audit_record(action="test.first", data={"n": 1})
+        second = audit_record(action="test.second", data={"n": 2})
+        # Nothing is chained or written yet: the head (every audited write's turn) is still free.
+        assert (_head_seq(), AuditEvent.objects.count(), first.seq) == (3, 3, None)
+
+    assert [(e.seq, e.action) for e in AuditEvent.objects.filter(seq__gt=3).order_by("seq")] == [
+        (4, "test.first"),
+        (5, "test.second"),
+    ]
+    assert (first.seq, second.prev_hash) == (4, first.hash)
+    assert audit_verify_chain() == (5, None)
+
+
+def test_audit_at_end_drops_the_rows_of_a_savepoint_rolled_back_inside_it(db: None) -> None:
+    with audit_at_end():
+        audit_record(action="test.kept")
+        try:
+            with transaction.atomic():
+                audit_record(action="test.undone")
+                raise ValueError("the inner change failed")
+        except ValueError:
+            pass
+        with audit_at_end():  # nested: joins the outer block
+            audit_record(action="test.nested")
+
+    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == ["test.kept", "test.nested"]
+    assert audit_verify_chain() == (2, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_at_end_writes_nothing_when_an_error_leaves_it() -> None:
+    def change_that_fails() -> None:
+        with audit_at_end():
+            audit_record(action="test.doomed")
+            raise ValueError("the change failed")
+
+    with pytest.raises(ValueError, match="failed"):
+        change_that_fails()
+
+    assert not AuditEvent.objects.exists()
+    assert _head_seq() == 0
+    with transaction.atomic():
+        assert audit_record(action="test.after").seq == 1
 
 
 def test_verify_passes_on_a_good_chain(chain: list[AuditEvent]) -> None:
