@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -74,7 +74,10 @@ def _open_work(user: Any) -> QuerySet[Application]:
         .filter(workflow__is_terminal=False)
         .select_related(None)
         .select_related("office", "applicant", "workflow__assigned_to")
-        .prefetch_related("service_version__service", "workflow__definition")
+        .prefetch_related(
+            Prefetch("service_version", ServiceVersion.objects.defer("definition").select_related("service")),
+            "workflow__definition",
+        )
         .defer("data")
         .order_by(F("workflow__due_at").asc(nulls_last=True), "submitted_at", "pk")
     )
@@ -82,7 +85,11 @@ def _open_work(user: Any) -> QuerySet[Application]:
 
 def _filter_choices(work: QuerySet[Application]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The states and services that occur in the officer's open work, named in the current language."""
-    versions = ServiceVersion.objects.filter(pk__in=work.values("service_version")).select_related("workflow")
+    versions = (
+        ServiceVersion.objects.filter(pk__in=work.values("service_version"))
+        .select_related("workflow")
+        .only("service", "workflow__definition")  # not the versions' own (large) definitions
+    )
     states: dict[str, str] = {}
     for version in versions:
         for code, spec in version.workflow.definition["states"].items():

@@ -99,6 +99,30 @@ def test_the_queue_names_states_in_lao_by_default(
     assert "ໃບຢັ້ງຢືນທີ່ຢູ່" in html
 
 
+def test_a_queue_row_drawn_before_follows_a_claim_a_move_the_reader_and_the_language(
+    verified_officer_client: Client, officer: User, colleague: User, submitted_certificate_application: Application
+) -> None:
+    application = submitted_certificate_application
+    row = re.compile(rf"<tr>\s*<th scope=\"row\"><a [^>]*>{application.reference}</a>.*?</tr>", re.S)
+
+    def queue_row(client: Client, language: str = "en") -> str:
+        match = row.search(client.get(QUEUE, headers={"accept-language": language}).content.decode())
+        assert match, "the application is not in the queue"
+        return match.group(0)
+
+    assert "Nobody yet" in queue_row(verified_officer_client)
+    workflow_claim(instance=application.workflow, actor=officer)
+    assert "<td>You</td>" in queue_row(verified_officer_client)
+    colleague_row = queue_row(verified_client(colleague))
+    assert officer.get_full_name() in colleague_row
+    assert "You" not in colleague_row
+
+    services.application_act(actor=officer, application=application, transition="start_review")
+    assert "In review" in queue_row(verified_officer_client)
+    assert "Submitted" not in queue_row(verified_officer_client)
+    assert "ກຳລັງພິຈາລະນາ" in queue_row(verified_officer_client, "lo")
+
+
 def test_an_overdue_application_says_so_in_words(
     verified_officer_client: Client, submitted_certificate_application: Application
 ) -> None:
