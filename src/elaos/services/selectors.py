@@ -63,7 +63,13 @@ def _applications() -> QuerySet[Application]:
 
 
 def applications_of(user: Any) -> QuerySet[Application]:
-    return _applications().filter(applicant=user)
+    """The user's own applications, with what the applicant's pages show (the service, the office, the workflow);
+    not the applicant, who is the user, nor the responsible agency."""
+    return (
+        Application.objects.active()
+        .filter(applicant=user)
+        .select_related("service_version__service", "office", "workflow__definition")
+    )
 
 
 def application_for_applicant(user: Any, public_id: Any) -> Application:
@@ -71,6 +77,7 @@ def application_for_applicant(user: Any, public_id: Any) -> Application:
     application = applications_of(user).filter(public_id=public_id).first()
     if application is None:
         raise Http404
+    application.applicant = user
     return application
 
 

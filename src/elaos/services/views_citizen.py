@@ -261,7 +261,10 @@ def _status_page_version(request: HttpRequest, public_id: Any) -> str | None:
 def application_status(request: HttpRequest, public_id: Any) -> HttpResponse:
     application = selectors.application_for_applicant(request.user, public_id)
     instance = application.workflow
-    moves = {spec["code"] for spec in workflow_selectors.available_transitions(instance=instance, actor=request.user)}
+    moves = {
+        spec["code"]
+        for spec in workflow_selectors.available_transitions(instance=instance, actor=request.user, by="applicant")
+    }
     action = request.POST.get("action")
     answer_form = AnswerForm(request.POST if action == "respond" else None)
     if request.method == "POST":

@@ -7,12 +7,15 @@ from elaos.workflows.models import WorkflowInstance, WorkflowTransition
 from elaos.workflows.services import transition_allowed_for
 
 
-def available_transitions(*, instance: WorkflowInstance, actor: Any) -> list[dict]:
-    """The moves this actor may make now, in definition order."""
+def available_transitions(*, instance: WorkflowInstance, actor: Any, by: str | None = None) -> list[dict]:
+    """The moves this actor may make now, in definition order; with `by` ("applicant", "staff"), only the moves
+    made by that side (an applicant's page need not ask the database which office roles its reader holds)."""
     return [
         spec
         for spec in instance.definition.definition["transitions"]
-        if instance.state in spec["from"] and transition_allowed_for(instance, spec, actor)
+        if instance.state in spec["from"]
+        and (by is None or spec["by"] == by)
+        and transition_allowed_for(instance, spec, actor)
     ]
 
 

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import StaffFactory, staff_with_role
@@ -105,6 +107,21 @@ def test_available_transitions_are_the_moves_this_actor_may_make_now(
 
     workflow_transition(instance=application, transition="approve", actor=approver)
     assert (codes(citizen), codes(officer), codes(approver)) == ([], [], [])
+
+
+def test_available_transitions_of_one_side_ask_nothing_about_the_other(
+    application: WorkflowInstance, citizen: User, officer: User
+) -> None:
+    workflow_transition(instance=application, transition="submit", actor=citizen)
+
+    with CaptureQueriesContext(connection) as queries:
+        applicant_moves = available_transitions(instance=application, actor=citizen, by="applicant")
+    assert [t["code"] for t in applicant_moves] == ["withdraw"]
+    assert len(queries) == 0  # no office role looked up for the staff's moves
+    assert available_transitions(instance=application, actor=officer, by="applicant") == []
+    assert [t["code"] for t in available_transitions(instance=application, actor=officer, by="staff")] == [
+        "start_review"
+    ]
 
 
 def test_history_lists_the_moves_in_order(application: WorkflowInstance, citizen: User, officer: User) -> None:
