@@ -20,15 +20,17 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 
 install: system-deps $(VENV)/.installed
 
-## WeasyPrint (PDF documents) needs Pango from the system.
+## WeasyPrint (PDF documents) needs Pango from the system, and HarfBuzz's subsetter to embed only the glyphs a
+## document uses (without it WeasyPrint falls back to fontTools: 167 instead of 30 ms of CPU per certificate).
 system-deps:
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then \
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' \
+	    || ! ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Pango for PDF documents (apt-get)..."; \
-	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	    echo "Installing Pango and HarfBuzz for PDF documents (apt-get)..."; \
+	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
 	  else \
-	    echo "e-Laos needs Pango for PDF documents. Install it with:"; \
-	    echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; \
+	    echo "e-Laos needs Pango and HarfBuzz for PDF documents. Install them with:"; \
+	    echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; \
 	  fi; \
 	fi
 
