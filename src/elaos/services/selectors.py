@@ -39,7 +39,7 @@ def catalogue(
 def service_detail(code: str) -> Service:
     service = (
         Service.objects.active()
-        .select_related("agency", "current_version")
+        .select_related("agency", "current_version__workflow")  # the workflow: what Apply starts
         .filter(code=code, current_version__status=ServiceVersion.Status.PUBLISHED)
         .first()
     )

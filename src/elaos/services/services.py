@@ -183,7 +183,7 @@ def _new_reference() -> str:
     return f"A{timezone.now():%y}-" + "".join(secrets.choice(alphabet) for _ in range(7))
 
 
-@transaction.atomic
+@audit_at_end()
 def application_create(*, applicant: Any, service: Service) -> Application:
     version = service.current_version
     if version is None or version.status != ServiceVersion.Status.PUBLISHED:
