@@ -52,7 +52,7 @@ def document_issue(
     signed QR record, keep it in private storage and return the saved Document.
 
     The template receives the caller's `context` plus `document`, `holder`, `issuer`, `payload` (the
-    verification code), `verify_url`, `verify_page`, `qr_svg_data_uri`, `issued_on_lo` and `issued_on_en`."""
+    verification code), `verify_url`, `verify_page`, `qr_data_uri`, `issued_on_lo` and `issued_on_en`."""
     issued_at = timezone.now()
     document = Document(
         type_code=type_code,
@@ -88,7 +88,7 @@ def document_issue(
             "payload": document.payload,
             "verify_url": url,
             "verify_page": verify_page(),
-            "qr_svg_data_uri": pdf.qr_svg_data_uri(url),
+            "qr_data_uri": pdf.qr_data_uri(url),
             "issued_on_lo": format_date(issued_on, language="lo"),
             "issued_on_en": format_date(issued_on, language="en"),
         },

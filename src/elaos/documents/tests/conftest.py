@@ -26,7 +26,7 @@ def certificate_rendered_once() -> bytes:
             "issuer": types.SimpleNamespace(name_lo="ກະຊວງ", name_en="Ministry"),
             "payload": "ELA1.x.y.z",
             "verify_page": "https://e-laos.gov.la/verify/",
-            "qr_svg_data_uri": pdf.qr_svg_data_uri("ELA1.x.y.z"),
+            "qr_data_uri": pdf.qr_data_uri("ELA1.x.y.z"),
         },
     )
 

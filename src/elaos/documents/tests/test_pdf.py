@@ -1,6 +1,7 @@
 """Lao text renders with the vendored font, the PAdES signature validates, and any change breaks it.
 WeasyPrint is slow: the signed PDF is rendered once for the module."""
 
+import base64
 import io
 import re
 import types
@@ -9,6 +10,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+import segno
+from PIL import Image
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -39,7 +42,7 @@ def signed_pdf() -> bytes:
         "issuer": types.SimpleNamespace(name_lo="ກະຊວງສາທາລະນະສຸກ", name_en="Ministry of Health"),
         "payload": CODE,
         "verify_page": "https://e-laos.gov.la/verify/",
-        "qr_svg_data_uri": pdf.qr_svg_data_uri(f"https://e-laos.gov.la/verify/?c={CODE}"),
+        "qr_data_uri": pdf.qr_data_uri(f"https://e-laos.gov.la/verify/?c={CODE}"),
         "issued_on_lo": "1 ມີນາ 2025",
         "issued_on_en": "March 1, 2025",
     }
@@ -79,6 +82,23 @@ def test_lao_text_uses_the_vendored_noto_sans_lao(signed_pdf: bytes) -> None:
     to_unicode = b"".join(font["/ToUnicode"].data for font in fonts)
     assert re.search(rb"<0[eE][aA][aA]>", to_unicode)
     assert str(reader.root["/Lang"]) == "lo"
+
+
+def test_the_qr_image_is_the_verification_links_code_printed_without_smoothing(signed_pdf: bytes) -> None:
+    link = f"https://e-laos.gov.la/verify/?c={CODE}"
+    uri = pdf.qr_data_uri(link)
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("1")
+    modules = segno.make(link, error="m", micro=False).matrix
+    border = 4
+    assert image.size == (len(modules) + 2 * border,) * 2  # one pixel per module
+    assert [
+        [image.getpixel((x + border, y + border)) == 0 for x in range(len(row))] for y, row in enumerate(modules)
+    ] == [[bool(module) for module in row] for row in modules]
+    # In the PDF: one image of that size, drawn with interpolation off (sharp squares at any print size).
+    reader = PdfFileReader(io.BytesIO(signed_pdf))
+    page = reader.root["/Pages"]["/Kids"][0].get_object()
+    images = [x.get_object() for x in page["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
+    assert [(i["/Width"], i["/Height"], i.get("/Interpolate")) for i in images] == [(*image.size, False)]
 
 
 def test_the_pdf_carries_its_verification_code_under_the_signature(signed_pdf: bytes) -> None:

@@ -98,7 +98,7 @@ def test_a_domain_template_extends_the_base_and_gets_the_qr(
     html = rendered[0]
     assert '<html lang="lo">' in html
     assert "Licence for ຮ້ານ ຄຳ" in html
-    assert 'src="data:image/svg+xml' in html
+    assert 'src="data:image/png;base64,' in html
     assert document.payload in html
     assert document.type_code == "licence"
 
