@@ -108,9 +108,8 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, SQLite by default. SQLite runs in WAL mode with IMMEDIATE transactions so that
 # concurrent writers queue (on a lock file, ADR 0009) instead of failing, and the audit chain's read-then-append
-# is serialised. Connections
-# are kept between requests on both (CONN_MAX_AGE): opening a SQLite file and running its PRAGMAs cost more than
-# a whole cached page.
+# is serialised. Connections are kept between requests on both (CONN_MAX_AGE): opening a SQLite file and running
+# its PRAGMAs cost more than a whole cached page.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}"),
