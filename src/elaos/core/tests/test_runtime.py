@@ -5,8 +5,9 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from django.template import engines
 
-from elaos.core.runtime import prepare_web_process
+from elaos.core.runtime import prepare_web_process, template_names
 from elaos.search.lao import _dictionary
 
 
@@ -27,3 +28,15 @@ def test_the_lao_dictionary_and_the_views_are_frozen_out_of_full_collections(unf
     assert id(trie) not in young_or_old
     assert id(trie.root) not in young_or_old
     assert gc.is_tracked(trie.root)
+
+
+def test_every_template_is_compiled_before_the_first_request(unfrozen: None) -> None:
+    engine = engines["django"].engine
+    names = list(template_names(engine))
+    assert "services/backoffice/queue.html" in names
+    assert "documents/certificate_base.html" in names
+
+    prepare_web_process()
+
+    cached = engine.template_loaders[0].get_template_cache
+    assert {"services/backoffice/queue.html", "base.html"} <= set(cached)
