@@ -7,7 +7,7 @@ ten times longer than the rest. Here every transaction (IMMEDIATE: it takes the 
 an exclusive `flock` on a file next to the database, held until COMMIT or ROLLBACK. Waiting for it is the
 kernel's: the next writer wakes the moment the lock is freed. Threads and processes (web workers, the task
 worker) each hold their own open file, so they queue alike. SQLite's own lock and busy timeout stay as they
-were, for writes outside a transaction and for other programs. See docs/adr/0009-sqlite-writers-queue.md."""
+were, for writes outside a transaction and for other programs. See docs/adr/0009-writers-take-turns-briefly.md."""
 
 import fcntl
 import threading
@@ -17,7 +17,13 @@ from django.db.backends.sqlite3 import base
 
 # The lock files this thread holds, by path: a thread that opens a second transaction on the same database
 # through another connection must not wait for itself (SQLite's busy timeout answers that case, as before).
-_held = threading.local()
+_thread = threading.local()
+
+
+def _held() -> set[str]:
+    if not hasattr(_thread, "paths"):
+        _thread.paths = set()
+    return _thread.paths
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -62,16 +68,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _take_writers_lock(self) -> None:
         if self._writers_file is None or self._writers_locked:
             return
-        held = _held.__dict__.setdefault("paths", set())
-        if self._writers_file.name in held:
+        if self._writers_file.name in _held():
             return
         fcntl.flock(self._writers_file.fileno(), fcntl.LOCK_EX)  # releases the GIL while it waits
-        held.add(self._writers_file.name)
+        _held().add(self._writers_file.name)
         self._writers_locked = True
 
     def _free_writers_lock(self) -> None:
         if not self._writers_locked or self._writers_file is None:
             return
         self._writers_locked = False
-        _held.__dict__.setdefault("paths", set()).discard(self._writers_file.name)
+        _held().discard(self._writers_file.name)
         fcntl.flock(self._writers_file.fileno(), fcntl.LOCK_UN)
