@@ -1,11 +1,11 @@
 """home_vs_hello: requests/s of the e-Laos home page against a bare Django view returning "hello", both served by
-the same gunicorn (production settings, 2 gthread workers) on the same database, measured in interleaved rounds.
+the same web server (production settings, 2 workers) on the same database, measured in interleaved rounds.
 
 The peer goes through the same middleware stack, so the ratio isolates what the home page itself costs: template
 rendering, translations, the CSRF token for the language switch, static URLs from the manifest. Every request
 comes without cookies, like a first visit."""
 
-from benchmarks.harness import env_float, env_int, fetch, gunicorn, log, measure, prepared_site, result
+from benchmarks.harness import env_float, env_int, fetch, log, measure, prepared_site, result, web_server
 
 HOME = "/"
 HELLO = "/bench/hello"
@@ -16,7 +16,7 @@ def run() -> list[dict[str, object]]:
     seconds = env_float("BENCH_SECONDS", 5.0)
     concurrency = env_int("BENCH_CONCURRENCY", 16)
     warmup = env_float("BENCH_WARMUP", min(1.0, seconds))
-    with prepared_site() as site, gunicorn(site, workers=2, threads=env_int("BENCH_THREADS", 4)) as server:
+    with prepared_site() as site, web_server(site, workers=2, threads=env_int("BENCH_THREADS", 4)) as server:
         status, body = fetch(server.host, server.port, HOME)
         if status != 200 or b"<html" not in body:
             raise RuntimeError(f"GET {HOME} answered {status}; server log:\n{server.log_tail()}")

@@ -29,7 +29,6 @@ from benchmarks.harness import (
     env_int,
     error_result,
     fetch,
-    gunicorn,
     http_request,
     log,
     measure,
@@ -37,6 +36,7 @@ from benchmarks.harness import (
     percentile,
     prepared_site,
     result,
+    web_server,
 )
 from benchmarks.scenario import DEFAULT_SECONDS, HELLO, fixture
 
@@ -192,7 +192,7 @@ def run() -> list[dict[str, object]]:
         # The service's required documents, each a tiny valid file of an accepted type.
         files = required_files(data)
         data["warmup"]["files"] = required_files(data["warmup"])
-        with gunicorn(site, workers=2, threads=env_int("BENCH_THREADS", 4)) as server:
+        with web_server(site, workers=2, threads=env_int("BENCH_THREADS", 4)) as server:
             status, _body = fetch(
                 server.host, server.port, data["queue_path"], {"Cookie": f"sessionid={data['officer_session']}"}
             )

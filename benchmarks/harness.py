@@ -1,5 +1,5 @@
 """What the benchmarks share: the result format, a prepared site (database migrated, static files collected), a
-gunicorn server started the way `manage.py serve` starts it, and a keep-alive HTTP load generator.
+web server started the way `manage.py serve` starts it, and a keep-alive HTTP load generator.
 
 Everything except result lines goes to stderr: stdout is reserved for one JSON object per result."""
 
@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = ROOT / "manage.py"
 REQUIRED_KEYS = ("name", "value", "unit", "peer", "ratio", "goal")
-# Requests per keep-alive connection. gunicorn's workers share one listening socket and whichever wakes first
+# Requests per keep-alive connection. The server's workers share one listening socket and whichever wakes first
 # accepts a burst of new connections, so with connections held for a whole round one worker often served nearly
 # all of them while the other idled (seen in the workers' CPU times). Renewing connections every few requests
 # lets the idler worker pick up the next ones, as it would behind a proxy; the reconnects cost both targets alike.
@@ -223,7 +223,7 @@ def _wait_until_healthy(server: Server, timeout: float) -> None:
     url = f"http://{server.host}:{server.port}/healthz"
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.process.returncode}:\n{server.log_tail()}")
+            raise RuntimeError(f"the web server exited with {server.process.returncode}:\n{server.log_tail()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -231,7 +231,7 @@ def _wait_until_healthy(server: Server, timeout: float) -> None:
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s:\n{server.log_tail()}")
+    raise RuntimeError(f"the web server did not answer {url} within {timeout:.0f} s:\n{server.log_tail()}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -240,35 +240,20 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         try:
             process.wait(timeout=25)
         except subprocess.TimeoutExpired:
-            # The server runs in its own session: its process group holds only gunicorn and its workers.
+            # The server runs in its own session: its process group holds only the server and its workers.
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
 @contextmanager
-def gunicorn(site: Site, *, workers: int = 2, threads: int = 4) -> Iterator[Server]:
-    """The production server as `manage.py serve` runs it (gthread, access log on), on a free local port; waited
+def web_server(site: Site, *, workers: int = 2, threads: int = 4) -> Iterator[Server]:
+    """The production server as `manage.py serve` runs it (elaos.core.webserver), on a free local port; waited
     for through /healthz and always stopped. Its output goes to a log file, shown when it fails to start."""
+    from elaos.core import webserver
+
     host, port = "127.0.0.1", free_port()
-    log_path = site.tmp / f"gunicorn-{port}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "elaos.wsgi:application",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread",
-        "--access-logfile",
-        "-",
-        "--graceful-timeout",
-        "20",
-    ]
+    log_path = site.tmp / f"server-{port}.log"
+    command = webserver.command(host=host, port=port, workers=workers, threads=threads)
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command,
@@ -282,7 +267,7 @@ def gunicorn(site: Site, *, workers: int = 2, threads: int = 4) -> Iterator[Serv
     server = Server(host=host, port=port, process=process, log_path=log_path)
     try:
         _wait_until_healthy(server, timeout=60)
-        log(f"gunicorn up on {host}:{port} ({workers} workers x {threads} threads, gthread)")
+        log(f"web server up on {host}:{port} ({workers} workers x {threads} threads)")
         yield server
     finally:
         _stop(process)

@@ -16,10 +16,10 @@ from benchmarks.harness import (
     env_float,
     env_int,
     fetch,
-    gunicorn,
     log,
     measure,
     result,
+    web_server,
 )
 
 HELLO = "/bench/hello"
@@ -67,13 +67,13 @@ def page_vs_hello(
     peer_queries: Mapping[str, Any] | None = None,
 ) -> dict[str, object]:
     """Requests/s of GET `path` against GET /bench/hello, both with `headers` (e.g. the same session cookie), on
-    one gunicorn, in interleaved rounds. `check` must accept the page's body before the load starts.
+    one web server, in interleaved rounds. `check` must accept the page's body before the load starts.
     `queries` / `peer_queries` (from a fixture) add the SQL queries per request to the line."""
     seconds = env_float("BENCH_SECONDS", DEFAULT_SECONDS)
     concurrency = env_int("BENCH_CONCURRENCY", 16)
     warmup = env_float("BENCH_WARMUP", min(1.0, seconds))
     headers = dict(headers or {})
-    with gunicorn(site, workers=2, threads=env_int("BENCH_THREADS", 4)) as server:
+    with web_server(site, workers=2, threads=env_int("BENCH_THREADS", 4)) as server:
         status, body = fetch(server.host, server.port, path, headers)
         if status != 200 or not check(body):
             raise RuntimeError(

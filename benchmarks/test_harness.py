@@ -1,4 +1,4 @@
-"""The benchmark harness, without gunicorn: the result line, which way `ratio` points, the HTTP response reader,
+"""The benchmark harness, without a web server: the result line, which way `ratio` points, the HTTP response reader,
 and the load generator against a tiny in-process server."""
 
 import asyncio
@@ -106,7 +106,7 @@ def test_read_response_handles_length_chunked_and_close() -> None:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like gunicorn
+    protocol_version = "HTTP/1.1"  # keep-alive, like the web server
 
     def _answer(self, status: int, body: bytes, *headers: tuple[str, str]) -> None:
         self.send_response(status)

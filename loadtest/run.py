@@ -1,4 +1,4 @@
-"""`make load`: e-Laos served as in production (`manage.py serve`: gunicorn gthread workers, a task worker, the
+"""`make load`: e-Laos served as in production (`manage.py serve`: granian's workers, a task worker, the
 periodic scheduler; PostgreSQL) under a headless locust run of citizens, officers and the public.
 
 Prints exactly one JSON line on stdout (two with LOAD_SOAK=1); everything else goes to stderr. See README.md for
@@ -131,7 +131,7 @@ def prepare(env: dict[str, str], state: Path) -> dict[str, Any]:
 
 
 class Server:
-    """`manage.py serve` (gunicorn + task worker + scheduler) in its own process group, its output in a file."""
+    """`manage.py serve` (web server + task worker + scheduler) in its own process group, its output in a file."""
 
     def __init__(self, env: dict[str, str], state: Path, port: int) -> None:
         self.port = port
@@ -162,20 +162,20 @@ class Server:
         raise RuntimeError(f"no answer on /healthz within {timeout:.0f} s:\n{self.tail()}")
 
     def workers(self) -> list[Any]:
-        """The gunicorn worker processes (children of the gunicorn master)."""
+        """The web server's worker processes (children of its main process, elaos.core.webserver)."""
         import psutil
 
         try:
             serve = psutil.Process(self.process.pid)
             for child in serve.children():
-                if "gunicorn" in " ".join(child.cmdline()):
+                if "granian" in " ".join(child.cmdline()):
                     return child.children()
         except psutil.Error:
             pass
         return []
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system) the gunicorn workers used so far."""
+        """CPU time (user + system) the web server's workers used so far."""
         import psutil
 
         total = 0.0
@@ -338,7 +338,7 @@ class RssSampler(threading.Thread):
         while not self.stopped.wait(RSS_EVERY):
             mb = self.server.workers_rss_mb()
             self.samples.append((time.monotonic() - started, mb))
-            log(f"rss t={self.samples[-1][0]:.0f}s gunicorn workers {mb:.1f} MB")
+            log(f"rss t={self.samples[-1][0]:.0f}s web workers {mb:.1f} MB")
 
 
 def main() -> int:
@@ -359,7 +359,7 @@ def main() -> int:
     sampler = RssSampler(server) if soak else None
     try:
         server.wait_healthy()
-        log(f"manage.py serve up on 127.0.0.1:{port} (gunicorn workers: {len(server.workers())})")
+        log(f"manage.py serve up on 127.0.0.1:{port} (web workers: {len(server.workers())})")
         warm_up(port, data)
         if sampler:
             sampler.start()
@@ -369,7 +369,7 @@ def main() -> int:
         if served:
             # Independent of how busy the machine is: what a request costs the web workers, on average, in this mix.
             log(
-                f"gunicorn workers used {cpu:.0f} CPU s for {served} requests (ramp included): "
+                f"web workers used {cpu:.0f} CPU s for {served} requests (ramp included): "
                 f"{cpu / served * 1000:.1f} CPU ms per request, i.e. about {served / cpu:.0f} requests/s per core"
             )
         if sampler:

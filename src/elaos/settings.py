@@ -447,6 +447,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # One line per request, whatever LOG_LEVEL says (elaos.core.middleware.RequestIdMiddleware).
+        "access": {"level": "INFO"},
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

@@ -4,6 +4,7 @@ emitted while the request runs and echoed in the response. Values the database c
 import contextvars
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -12,6 +13,21 @@ from django.http import HttpRequest, HttpResponse
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# One line per request (the web server's own access log is off, see elaos.core.webserver): the path without its
+# query string, which can carry a verification code or a search for a person's name.
+access_log = logging.getLogger("access")
+# Parts of a path that are secrets (a link's one-time token) are logged as this.
+SECRET_PATH_ARGUMENTS = frozenset({"token", "uidb64"})
+REDACTED = "[redacted]"
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path, without its query string and with the secret parts of links replaced."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name in SECRET_PATH_ARGUMENTS & set(match.kwargs if match else ()):
+        path = path.replace(str(match.kwargs[name]), REDACTED)  # type: ignore[union-attr]
+    return path
 
 
 def current_request_id() -> str:
@@ -35,11 +51,23 @@ class RequestIdMiddleware:
         request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
         token = _request_id.set(request_id)
         request.request_id = request_id  # type: ignore[attr-defined]
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "",
+                    extra={
+                        "method": request.method,
+                        "path": loggable_path(request),
+                        "status": response.status_code,
+                        "bytes": None if response.streaming else len(response.content),
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
         finally:
             _request_id.reset(token)
-        response["X-Request-ID"] = request_id
         return response
 
 

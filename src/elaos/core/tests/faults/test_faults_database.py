@@ -1,7 +1,7 @@
 """The database connections of a running site cut (pg_terminate_backend) while requests run: the requests caught
 in it fail cleanly (a 5xx without a traceback, or a clear error), and the site recovers by itself, with no restart.
 
-PostgreSQL only: the site is a real gunicorn started the way `manage.py serve` starts it (gthread workers, CONN_MAX_AGE
+PostgreSQL only: the site is served the way `manage.py serve` serves it (elaos.core.webserver, CONN_MAX_AGE
 and connection health checks as in production), on the test database; the test kills every connection to that
 database except its own, several times, in the middle of the load. The shared PostgreSQL server itself is never
 restarted: killing the backends is what a server restart or a failover does to the application's connections."""
@@ -11,7 +11,6 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -23,6 +22,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from elaos.core import webserver
 
 pytestmark = [
     pytest.mark.slow,
@@ -69,9 +70,8 @@ def site(tmp_path: Path) -> Iterator[str]:
         "ELAOS_KEYS_GENERATE": "1",
     }
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "elaos.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--graceful-timeout", "5"]
-    log = (tmp_path / "gunicorn.log").open("wb")
+    command = webserver.command(host="127.0.0.1", port=port, stop_timeout=5)
+    log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -82,8 +82,8 @@ def site(tmp_path: Path) -> Iterator[str]:
                     break
             except OSError:
                 pass
-            assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not start"
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline, "the web server did not start"
             time.sleep(0.1)
         yield base
     finally:

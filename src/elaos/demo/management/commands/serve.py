@@ -1,6 +1,6 @@
-"""Serve e-Laos as in production: gunicorn (2+ workers, static files by whitenoise), a task worker and the
-periodic-task scheduler.
-With --dev, Django's autoreloading server instead of gunicorn."""
+"""Serve e-Laos as in production: granian (2+ worker processes of 4 threads, static files by whitenoise; see
+elaos.core.webserver), a task worker and the periodic-task scheduler.
+With --dev, Django's autoreloading server instead of granian."""
 
 import os
 import signal
@@ -11,11 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-# One JSON object per request, with the request id the app put in X-Request-ID.
-ACCESS_LOG_JSON = (
-    '{"time": "%(t)s", "logger": "access", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
-    '"bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
-)
+from elaos.core import webserver
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -37,26 +33,7 @@ class Command(BaseCommand):
         if dev:
             web = [sys.executable, manage, "runserver", f"{host}:{port}"]
         else:
-            web = [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "elaos.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(max(2, workers)),
-                "--threads",
-                "4",
-                "--worker-class",
-                "gthread",
-                "--access-logfile",
-                "-",
-                "--access-logformat",
-                ACCESS_LOG_JSON,
-                "--graceful-timeout",
-                "20",
-            ]
+            web = webserver.command(host=host, port=port, workers=max(2, workers))
         worker = [
             sys.executable,
             manage,
