@@ -59,27 +59,35 @@ def public_page(
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
             key = f"public-page:{audience}:{get_language()}:{digest}"
-            stored = cache.get(key)
-            if stored is None:
-                # A view that asks for the visitor's real CSRF token (get_token) draws a page nobody may share.
-                token_wanted = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", False)
-                setattr(request, SHARED_DRAWING, True)
-                try:
-                    response = view(request, *args, **kwargs)
-                finally:
-                    setattr(request, SHARED_DRAWING, False)
-                    own_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
-                    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = token_wanted or own_token
-                if own_token or not _storable(response):
-                    return _filled(request, response)
-                stored = (response.content, dict(response.headers))
-                cache.set(key, stored, ttl)
-            content, headers = stored
-            return _filled(request, HttpResponse(content, headers=headers))
+            return _shared(request, key, ttl, view, args, kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _shared(
+    request: HttpRequest, key: str, ttl: int, view: Callable[..., HttpResponse], args: Any, kwargs: Any
+) -> HttpResponse:
+    """The copy under `key` that visitors of one audience share, drawn by `view` if there is none (with the CSRF
+    slot in its forms), filled in for this request."""
+    stored = cache.get(key)
+    if stored is None:
+        # A view that asks for the visitor's real CSRF token (get_token) draws a page nobody may share.
+        token_wanted = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", False)
+        setattr(request, SHARED_DRAWING, True)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            setattr(request, SHARED_DRAWING, False)
+            own_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = token_wanted or own_token
+        if own_token or not _storable(response):
+            return _filled(request, response)
+        stored = (response.content, dict(response.headers))
+        cache.set(key, stored, ttl)
+    content, headers = stored
+    return _filled(request, HttpResponse(content, headers=headers))
 
 
 def _storable(response: HttpResponse) -> bool:
@@ -109,20 +117,32 @@ def _cached(key: str) -> HttpResponse | None:
 
 
 def versioned_page(
-    version: Callable[..., str | None], seconds: int = 600
+    version: Callable[..., str | None], seconds: int = 600, *, shared: bool = False
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve a GET from the cache while `version(request, *args, **kwargs)` returns the same string: it must
     change whenever anything on the page changes, and cost one small query at most. It returns None when the
     page must not be cached (not the person's object: the view then answers its 404).
 
     The key holds the session if there is one (a signed-in page embeds the person's name and CSRF token), the
-    language and the full path; a pending flash message or a response that sets cookies bypasses the cache."""
+    language and the full path; a pending flash message or a response that sets cookies bypasses the cache.
+
+    With `shared`, for a page that is the same for everyone who asks for the same address (a verification
+    result), the copy is kept per audience instead of per session, as public_page keeps it: anonymous visitors
+    share one, signed-in citizens another (drawn with the CSRF slot); staff get none."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method != "GET" or _pending_message(request) or not seconds:
                 return view(request, *args, **kwargs)
+            if shared:
+                audience = _audience(request, signed_in=True)
+                current = version(request, *args, **kwargs) if audience else None
+                if current is None:
+                    return view(request, *args, **kwargs)
+                material = "\x1f".join((audience, get_language() or "", request.get_full_path(), current))
+                key = "versioned-page:shared:" + hashlib.sha256(material.encode()).hexdigest()
+                return _shared(request, key, seconds, view, args, kwargs)
             has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
             session_key = request.session.session_key if has_session else ""
             if has_session and not session_key:

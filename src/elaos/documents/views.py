@@ -16,13 +16,14 @@ from elaos.documents.forms import VerifyForm
 
 
 def _verify_page_version(request: HttpRequest) -> str | None:
-    # Only the answer to a scanned QR (GET ?c=) is kept; it holds no form, so it sets no CSRF cookie.
+    # Only the answer to a scanned QR (GET ?c=) is kept, one copy for everyone who scans the same code: it names
+    # what the code itself carries, and its only form (signing out) gets each visitor's own token.
     return selectors.verification_version(request.GET["c"]) if "c" in request.GET else None
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@versioned_page(_verify_page_version)
+@versioned_page(_verify_page_version, shared=True)
 def verify(request: HttpRequest) -> HttpResponse:
     scanned = request.method == "GET" and "c" in request.GET
     if request.method == "POST":

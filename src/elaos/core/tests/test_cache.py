@@ -125,6 +125,37 @@ def test_a_versioned_page_is_kept_per_session_and_version() -> None:
     assert view(post).content == b"render 4"
 
 
+def test_a_shared_versioned_page_is_kept_per_audience_and_version_and_never_for_staff(
+    citizen, other_citizen, officer
+) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import AnonymousUser
+
+    from elaos.core.cache import versioned_page
+
+    state = {"version": "1"}
+    calls = []
+
+    @versioned_page(lambda request: state["version"], shared=True)
+    def view(request):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return HttpResponse(f"render {len(calls)}")
+
+    def as_user(user):  # type: ignore[no-untyped-def]
+        request = RequestFactory().get("/verify/?c=x")
+        request.user = user
+        return request
+
+    assert view(as_user(citizen)).content == b"render 1"
+    assert view(as_user(other_citizen)).content == b"render 1"  # one copy for every citizen
+    assert view(as_user(AnonymousUser())).content == b"render 2"  # another for anonymous visitors
+    assert view(as_user(AnonymousUser())).content == b"render 2"
+    assert view(as_user(officer)).content == b"render 3"  # staff: never kept
+    assert view(as_user(officer)).content == b"render 4"
+    state["version"] = "2"  # e.g. the document was revoked
+    assert view(as_user(other_citizen)).content == b"render 5"
+    assert view(as_user(citizen)).content == b"render 5"
+
+
 def test_signed_in_citizens_share_a_copy_only_where_the_view_allows_it_and_staff_never(citizen, officer) -> None:  # type: ignore[no-untyped-def]
     calls = []
 

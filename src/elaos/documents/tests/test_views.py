@@ -288,3 +288,31 @@ def test_a_revocation_shows_at_once_on_a_cached_answer(client: Client, document:
     response = client.get("/verify/", {"c": document.payload})
 
     assert response.context["verification"].reason == "revoked"
+
+
+def test_citizens_who_scan_the_same_code_share_one_answer_each_with_their_own_sign_out_token(
+    document: Document, citizen: User, other_citizen: User, officer: User
+) -> None:
+    import re
+
+    pages = {}
+    for name, user in (("citizen", citizen), ("other", other_citizen), ("officer", officer)):
+        visitor = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+        visitor.force_login(user)
+        response = visitor.get("/verify/", {"c": document.payload})
+        assert response.status_code == 200
+        pages[name] = (visitor, response)
+
+    assert pages["citizen"][1].context is not None  # drawn once …
+    assert pages["other"][1].context is None  # … and the second citizen is served that copy
+    assert pages["officer"][1].context is not None  # staff pages are never shared
+    tokens = {}
+    for name in ("citizen", "other"):
+        visitor, response = pages[name]
+        html = response.content.decode()
+        assert "Sign out" in html
+        assert "elaos-csrf-slot" not in html
+        tokens[name] = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        # The token filled in is the visitor's own: signing out with it works.
+        assert visitor.post("/accounts/sign-out/", {"csrfmiddlewaretoken": tokens[name]}).status_code == 302
+    assert tokens["citizen"] != tokens["other"]
