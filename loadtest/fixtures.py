@@ -199,11 +199,13 @@ def _applications(citizens: list[Any], service: Any, count: int) -> list[Any]:
     status pages have something to show and the officers' queues are full."""
     from elaos.services.models import Application
 
+    # Each citizen's earliest sent application (the one this function made), not one a virtual user made later.
     have = {
         a.applicant_id: a
-        for a in Application.objects.filter(
-            applicant__email__endswith=f"@{LOAD_EMAIL_DOMAIN}", service_version__service=service
-        ).exclude(state="draft")
+        for a in Application.objects.active()
+        .filter(applicant__email__endswith=f"@{LOAD_EMAIL_DOMAIN}", service_version__service=service)
+        .exclude(state="draft")
+        .order_by("-pk")
     }
     started, made = time.perf_counter(), 0
     result = []
@@ -306,6 +308,24 @@ def _budget_data() -> None:
     _log(f"Glass Accounts data generated ({count} transactions) in {time.perf_counter() - started:.0f} s")
 
 
+def _archive_earlier_runs(kept: list[Any]) -> None:
+    """Archive what the virtual users of earlier runs applied for (archive, never delete: the audit chain keeps
+    their history), so every run starts from the same data: otherwise the citizens' lists of applications and the
+    officers' queue grow with every run, and so does what each page costs."""
+    from django.utils import timezone
+
+    from elaos.services.models import Application
+
+    archived = (
+        Application.objects.active()
+        .filter(applicant__email__endswith=f"@{LOAD_EMAIL_DOMAIN}")
+        .exclude(pk__in=[a.pk for a in kept])
+        .update(archived_at=timezone.now())
+    )
+    if archived:
+        _log(f"{archived} applications of earlier runs archived")
+
+
 def main(out: Path) -> int:
     import django
 
@@ -328,6 +348,7 @@ def main(out: Path) -> int:
     definition = service.current_version.definition
     citizens = _citizens(_env_int("LOAD_CITIZENS", 3000))
     applications = _applications(citizens, service, _env_int("LOAD_APPLICATIONS", 200))
+    _archive_earlier_runs(applications)
     office = applications[0].office
     officers = _officers(_env_int("LOAD_OFFICERS", 20), office)
     payload = _issued_document(citizens[-1], officers[0], service)
