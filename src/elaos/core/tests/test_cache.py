@@ -20,15 +20,21 @@ def _clear_cache():  # type: ignore[no-untyped-def]
     cache.clear()
 
 
-def counting_view():  # type: ignore[no-untyped-def]
+def counting_view(decorator=None):  # type: ignore[no-untyped-def]
+    """A view that says how many times it was drawn, behind `decorator` (public_page(60) by default)."""
     calls = []
 
-    @public_page(60)
     def view(request):  # type: ignore[no-untyped-def]
         calls.append(1)
         return HttpResponse(f"render {len(calls)}")
 
-    return view, calls
+    return (decorator or public_page(60))(view), calls
+
+
+def as_user(user, path: str = "/page/"):  # type: ignore[no-untyped-def]
+    request = RequestFactory().get(path)
+    request.user = user
+    return request
 
 
 def anonymous(path: str = "/page/", **cookies: str):  # type: ignore[no-untyped-def]
@@ -133,17 +139,7 @@ def test_a_shared_versioned_page_is_kept_per_audience_and_version_and_never_for_
     from elaos.core.cache import versioned_page
 
     state = {"version": "1"}
-    calls = []
-
-    @versioned_page(lambda request: state["version"], shared=True)
-    def view(request):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return HttpResponse(f"render {len(calls)}")
-
-    def as_user(user):  # type: ignore[no-untyped-def]
-        request = RequestFactory().get("/verify/?c=x")
-        request.user = user
-        return request
+    view, _calls = counting_view(versioned_page(lambda request: state["version"], shared=True))
 
     assert view(as_user(citizen)).content == b"render 1"
     assert view(as_user(other_citizen)).content == b"render 1"  # one copy for every citizen
@@ -157,17 +153,7 @@ def test_a_shared_versioned_page_is_kept_per_audience_and_version_and_never_for_
 
 
 def test_signed_in_citizens_share_a_copy_only_where_the_view_allows_it_and_staff_never(citizen, officer) -> None:  # type: ignore[no-untyped-def]
-    calls = []
-
-    @public_page(60, signed_in=True)
-    def view(request):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return HttpResponse(f"render {len(calls)}")
-
-    def as_user(user):  # type: ignore[no-untyped-def]
-        request = RequestFactory().get("/page/")
-        request.user = user
-        return request
+    view, _calls = counting_view(public_page(60, signed_in=True))
 
     assert view(as_user(citizen)).content == b"render 1"
     assert view(as_user(citizen)).content == b"render 1"
