@@ -3,8 +3,8 @@ start the site the same way.
 
 Granian (HTTP in Rust, the Django app on a pool of Python threads per worker process) replaced gunicorn's gthread
 workers, whose HTTP parsing, connection polling and response writing ran in Python under the same interpreter
-lock as the views: under `make load` the same code answered with a p95 of 0.6–1.8 s on gunicorn and 0.22–0.27 s
-on granian (ADR 0010)."""
+lock as the views: under `make load` the same code and data answered with a p95 of 0.99 s on gunicorn and
+0.23–0.28 s on granian (ADR 0010)."""
 
 import sys
 
