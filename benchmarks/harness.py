@@ -24,6 +24,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# The server's command line comes from the application (elaos.core.webserver); `make bench` puts src/ on the path,
+# and so does this for `python -m benchmarks` run by hand.
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(1, str(ROOT / "src"))
 MANAGE = ROOT / "manage.py"
 REQUIRED_KEYS = ("name", "value", "unit", "peer", "ratio", "goal")
 # Requests per keep-alive connection. The server's workers share one listening socket and whichever wakes first

@@ -1,7 +1,7 @@
 """What a long-running web process does once, before its first request.
 
 CPython's garbage collector now and then walks every container object of the process (a "full" collection),
-holding the interpreter meanwhile: all of a gunicorn worker's threads wait. The Lao word segmenter's dictionary
+holding the interpreter meanwhile: all of a web worker's threads wait. The Lao word segmenter's dictionary
 alone is a trie of ≈ 100,000 nodes; with Django's URL patterns, views and compiled templates a worker holds
 about 450,000 objects that live as long as it does, and under `make load` each full collection took 450–680 ms
 every 25–30 s — most of the load test's slowest answers. `prepare_web_process` builds those long-lived
